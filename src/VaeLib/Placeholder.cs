@@ -1,0 +1,1 @@
+namespace VaeLib; internal static class Placeholder { }
