@@ -1,0 +1,76 @@
+using static TorchSharp.torch;
+
+namespace VaeLib.Latent;
+
+/// <summary>
+/// A diagonal Gaussian q(z|x) = N(μ, diag σ²) for a batch, held as μ and log σ², each of shape <c>[N, D]</c>.
+/// </summary>
+public sealed class GaussianPosterior
+{
+    private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
+
+    /// <summary>Wraps the two heads' outputs.</summary>
+    /// <param name="mean">μ, shape <c>[N, D]</c>.</param>
+    /// <param name="logVariance">log σ², shape <c>[N, D]</c>.</param>
+    public GaussianPosterior(Tensor mean, Tensor logVariance)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(logVariance);
+        if (!mean.shape.SequenceEqual(logVariance.shape))
+        {
+            throw new ArgumentException(
+                $"μ and log σ² must have the same shape; found {Shapes.Format(mean.shape)} and {Shapes.Format(logVariance.shape)}.",
+                nameof(logVariance));
+        }
+
+        Mean = mean;
+        LogVariance = logVariance;
+    }
+
+    /// <summary>μ, shape <c>[N, D]</c>.</summary>
+    public Tensor Mean { get; }
+
+    /// <summary>log σ², shape <c>[N, D]</c>.</summary>
+    public Tensor LogVariance { get; }
+
+    /// <summary>σ = exp(½ log σ²), shape <c>[N, D]</c>.</summary>
+    public Tensor StandardDeviation => (LogVariance * 0.5).exp();
+
+    /// <summary>
+    /// Draws reparameterized samples z = μ + σ·ε with ε ~ N(0, I), so gradients flow to μ and log σ².
+    /// </summary>
+    /// <param name="sampleCount">Monte Carlo samples per item, K ≥ 1.</param>
+    /// <param name="generator">Random generator on the tensors' device; null uses TorchSharp's default one.</param>
+    /// <returns>z of shape <c>[K, N, D]</c>.</returns>
+    public Tensor Sample(int sampleCount = 1, Generator? generator = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleCount);
+        long[] shape = [sampleCount, .. Mean.shape];
+        Tensor epsilon = randn(shape, dtype: Mean.dtype, device: Mean.device, generator: generator);
+        return Mean + (StandardDeviation * epsilon);
+    }
+
+    /// <summary>
+    /// The analytic KL(q ‖ N(0, I)) per latent dimension: −½ (1 + log σ² − μ² − σ²), shape <c>[N, D]</c>.
+    /// </summary>
+    /// <returns>Non-negative values, one per item and dimension.</returns>
+    public Tensor KlPerDimension() => ((LogVariance + 1) - Mean.square() - LogVariance.exp()) * -0.5;
+
+    /// <summary>
+    /// The analytic KL(q ‖ N(0, I)) = −½ Σ_d (1 + log σ²_d − μ²_d − σ²_d), one value per item, shape <c>[N]</c>.
+    /// </summary>
+    /// <returns>The divergence in nats.</returns>
+    public Tensor KlToStandardNormal() => KlPerDimension().sum(-1);
+
+    /// <summary>
+    /// log q(z|x) = −½ Σ_d (log 2π + log σ²_d + (z_d − μ_d)² / σ²_d) for samples of shape <c>[K, N, D]</c> or <c>[N, D]</c>.
+    /// </summary>
+    /// <param name="z">Latent points, with the posterior's batch and latent sizes as the last two dimensions.</param>
+    /// <returns>Log-densities of shape <c>[K, N]</c> or <c>[N]</c>.</returns>
+    public Tensor LogDensity(Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        Tensor squared = (z - Mean).square() / LogVariance.exp();
+        return ((squared + LogVariance) + LogTwoPi).sum(-1) * -0.5;
+    }
+}

@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace VaeLib.Likelihoods;
+
+/// <summary>
+/// Bernoulli p(x|z) on logits ℓ: log p(x|ℓ) = Σ_j x_j ℓ_j − log(1 + e^{ℓ_j}), computed as the negative of
+/// binary cross-entropy with logits (stable for any ℓ, no sigmoid-then-log). For x in [0, 1] (grey levels) this is
+/// the usual cross-entropy objective.
+/// </summary>
+public sealed class BernoulliLikelihood : Likelihood
+{
+    /// <inheritdoc />
+    public override string Name => "bernoulli";
+
+    /// <summary>sigmoid(ℓ), the probability of a one.</summary>
+    /// <param name="parameters">Logits.</param>
+    /// <returns>Probabilities.</returns>
+    public override Tensor Mean(Tensor parameters) => nn.functional.sigmoid(parameters);
+
+    /// <inheritdoc />
+    protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
+    {
+        Tensor target = data.shape.SequenceEqual(parameters.shape) ? data : data.expand_as(parameters);
+        return nn.functional.binary_cross_entropy_with_logits(parameters, target, reduction: nn.Reduction.None).sum(-1).neg();
+    }
+}

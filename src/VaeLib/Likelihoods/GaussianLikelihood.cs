@@ -1,0 +1,41 @@
+using static TorchSharp.torch;
+
+namespace VaeLib.Likelihoods;
+
+/// <summary>
+/// Gaussian p(x|z) = N(f(z), c·I) with a fixed variance c: log p(x|z) = −‖x − f(z)‖² / (2c) − (M/2) log(2πc), with M
+/// the number of data elements. The normalising constant is included so the value is a true log-density.
+/// </summary>
+public sealed class GaussianLikelihood : Likelihood
+{
+    /// <summary>Creates the likelihood.</summary>
+    /// <param name="variance">The fixed variance c &gt; 0. Default 1.</param>
+    public GaussianLikelihood(double variance = 1.0)
+    {
+        if (!(variance > 0) || double.IsInfinity(variance))
+        {
+            throw new ArgumentOutOfRangeException(nameof(variance), variance, "The Gaussian likelihood's variance must be positive and finite.");
+        }
+
+        Variance = variance;
+    }
+
+    /// <summary>The fixed variance c.</summary>
+    public double Variance { get; }
+
+    /// <inheritdoc />
+    public override string Name => "gaussian";
+
+    /// <summary>f(z) itself: the decoder's output is the mean.</summary>
+    /// <param name="parameters">Means.</param>
+    /// <returns>The same tensor.</returns>
+    public override Tensor Mean(Tensor parameters) => parameters;
+
+    /// <inheritdoc />
+    protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
+    {
+        long elements = data.shape[^1];
+        double constant = 0.5 * elements * Math.Log(2 * Math.PI * Variance);
+        return ((parameters - data).square().sum(-1) / (-2 * Variance)) - constant;
+    }
+}

@@ -1,1 +1,0 @@
-namespace VaeLib; internal static class Placeholder { }

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using TorchSharp;
+using VaeLib.Data;
+using static TorchSharp.torch;
+
+namespace VaeLib.Training;
+
+/// <summary>
+/// Trains a <see cref="VariationalAutoencoder"/> by minibatch stochastic gradient descent on the negative ELBO.
+/// </summary>
+/// <remarks>
+/// The trainer owns the loop, the device, the optimizer and the random generators; the model only computes.
+/// Minibatches are reshuffled every epoch from a generator seeded by <see cref="TrainerOptions.Seed"/>, and ε is
+/// drawn from a second seeded generator, so a CPU run repeats exactly. Every tensor made in the loop lives in a
+/// dispose scope, and the loss sums stay on the device until the epoch ends (one host synchronisation per epoch).
+/// Calling <see cref="Fit"/> again continues training with the same optimizer state.
+/// </remarks>
+public sealed class Trainer : IDisposable
+{
+    private const ulong NoiseSeedOffset = 0x9E3779B97F4A7C15;
+
+    private readonly optim.Optimizer optimizer;
+    private readonly Generator shuffleGenerator;
+    private readonly Generator noiseGenerator;
+    private readonly ElboLoss loss;
+
+    /// <summary>Moves the model to the chosen device and creates the optimizer over its trainable parameters.</summary>
+    /// <param name="model">The model to train; parameters with <c>requires_grad</c> false are left unchanged.</param>
+    /// <param name="options">Training options; null for the defaults.</param>
+    /// <exception cref="InvalidOperationException">CUDA was requested and is not available.</exception>
+    public Trainer(VariationalAutoencoder model, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Options = options ?? new TrainerOptions();
+        Device = Options.Device.ToTorchDevice();
+        Model = model;
+        Model.to(Device);
+        var trainable = Model.parameters().Where(parameter => parameter.requires_grad).ToList();
+        if (trainable.Count == 0)
+        {
+            throw new ArgumentException("The model has no trainable parameters.", nameof(model));
+        }
+
+        optimizer = Options.Optimizer switch
+        {
+            OptimizerKind.Adam => optim.Adam(trainable, Options.LearningRate),
+            OptimizerKind.RmsProp => optim.RMSProp(trainable, Options.LearningRate),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Optimizer, "Unknown optimizer."),
+        };
+        shuffleGenerator = new Generator(Options.Seed, CPU);
+        noiseGenerator = new Generator(Options.Seed ^ NoiseSeedOffset, Device);
+        loss = new ElboLoss(Options.Beta);
+    }
+
+    /// <summary>The model being trained.</summary>
+    public VariationalAutoencoder Model { get; }
+
+    /// <summary>The options.</summary>
+    public TrainerOptions Options { get; }
+
+    /// <summary>The device the model was moved to.</summary>
+    public Device Device { get; }
+
+    /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs.</summary>
+    /// <param name="training">Training items; their shape must be the model's input shape.</param>
+    /// <param name="validation">Optional items evaluated after each epoch.</param>
+    /// <param name="progress">Receives a report after each epoch, on the training thread.</param>
+    /// <param name="cancellationToken">Stops training between minibatches; the epoch in progress is not reported.</param>
+    /// <returns>The reports of the completed epochs, and whether training was cancelled.</returns>
+    /// <exception cref="ArgumentException">A data set's item shape differs from the model's input shape.</exception>
+    /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
+    public TrainingHistory Fit(
+        IDataset training,
+        IDataset? validation = null,
+        IProgress<EpochReport>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckShape(training, nameof(training));
+        if (validation is not null)
+        {
+            CheckShape(validation, nameof(validation));
+        }
+
+        var reports = new List<EpochReport>();
+        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new TrainingHistory(reports, WasCancelled: true);
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            double[]? means = TrainEpoch(training, cancellationToken);
+            if (means is null)
+            {
+                return new TrainingHistory(reports, WasCancelled: true);
+            }
+
+            stopwatch.Stop();
+            if (!double.IsFinite(means[0]))
+            {
+                throw new InvalidOperationException(
+                    $"Training diverged in epoch {epoch}: the mean loss is {means[0]}. Lower the learning rate, check the data for NaN or infinite values, or use a likelihood that suits the data's range.");
+            }
+
+            double seconds = stopwatch.Elapsed.TotalSeconds;
+            var report = new EpochReport(
+                epoch,
+                Options.Epochs,
+                seconds,
+                training.Count / Math.Max(seconds, 1e-9),
+                means[0],
+                means[1],
+                means[2],
+                validation is null ? null : Evaluate(validation));
+            reports.Add(report);
+            progress?.Report(report);
+        }
+
+        return new TrainingHistory(reports, WasCancelled: false);
+    }
+
+    /// <summary>
+    /// Evaluates the mean loss and its parts on a data set without gradients, in evaluation mode, with ε drawn
+    /// from a generator seeded afresh, so repeated calls on the same model give the same numbers.
+    /// </summary>
+    /// <param name="data">Items of the model's input shape.</param>
+    /// <returns>Per-item means in nats.</returns>
+    public ValidationReport Evaluate(IDataset data)
+    {
+        CheckShape(data, nameof(data));
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var generator = new Generator(Options.Seed + 1, Device);
+            Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
+            for (long start = 0; start < data.Count; start += Options.BatchSize)
+            {
+                using var batchScope = NewDisposeScope();
+                long length = Math.Min(Options.BatchSize, data.Count - start);
+                Tensor batch = data.GetBatch(arange(start, start + length, dtype: ScalarType.Int64)).to(Device);
+                ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, generator).Mean();
+                sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
+            }
+
+            double[] means = (sums / data.Count).cpu().data<double>().ToArray();
+            return new ValidationReport(means[0], means[1], means[2]);
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        shuffleGenerator.Dispose();
+        noiseGenerator.Dispose();
+    }
+
+    private double[]? TrainEpoch(IDataset training, CancellationToken cancellationToken)
+    {
+        Model.train();
+        using var epochScope = NewDisposeScope();
+        Tensor order = randperm(training.Count, generator: shuffleGenerator);
+        Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
+        for (long start = 0; start < training.Count; start += Options.BatchSize)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            using var batchScope = NewDisposeScope();
+            long length = Math.Min(Options.BatchSize, training.Count - start);
+            Tensor batch = training.GetBatch(order.narrow(0, start, length)).to(Device);
+            optimizer.zero_grad();
+            ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, noiseGenerator).Mean();
+            terms.Loss.backward();
+            optimizer.step();
+            using (no_grad())
+            {
+                sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
+            }
+        }
+
+        return (sums / training.Count).cpu().data<double>().ToArray();
+    }
+
+    private void CheckShape(IDataset data, string name)
+    {
+        ArgumentNullException.ThrowIfNull(data, name);
+        if (data.Count == 0)
+        {
+            throw new ArgumentException($"The {name} set is empty.", name);
+        }
+
+        if (!data.ItemShape.SequenceEqual(Model.InputShape))
+        {
+            throw new ArgumentException(
+                $"The {name} set's items have shape {Shapes.Format(data.ItemShape)}, but the model expects {Shapes.Format(Model.InputShape)}.",
+                name);
+        }
+    }
+}
