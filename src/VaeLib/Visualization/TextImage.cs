@@ -44,7 +44,7 @@ public static class TextImage
                 {
                     int at = (image * height * width) + (row * width) + column;
                     float value = row + 1 < height ? (values[at] + values[at + width]) / 2 : values[at];
-                    text.Append(Ramp[(int)Math.Round(value * (Ramp.Length - 1))]);
+                    text.Append(Ramp[(int)Math.Round(value * (Ramp.Length - 1), MidpointRounding.AwayFromZero)]);
                 }
             }
 
