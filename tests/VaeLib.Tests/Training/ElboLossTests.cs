@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace VaeLib.Tests.Training;
 
+[Collection(GlobalRandomStateCollection.Name)]
 public class ElboLossTests
 {
     // A linear-Gaussian VAE: p(z) = N(0, I), p(x|z) = N(Wz + b, cI), so p(x) = N(b, WWᵀ + cI) exactly.
