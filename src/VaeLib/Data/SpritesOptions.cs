@@ -10,7 +10,7 @@ public sealed record SpritesOptions
     public int Count
     {
         get => count;
-        init => count = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(Count), value, "The number of sprites must be positive.");
+        init => count = OptionChecks.Positive(value, nameof(Count), "The number of sprites");
     }
 
     /// <summary>Width and height of each image in pixels, 8 to 256. Default 28.</summary>

@@ -14,39 +14,21 @@ public sealed record ConvEncoderOptions
     public IReadOnlyList<long> InputShape
     {
         get => inputShape;
-        init
-        {
-            long[] shape = Shapes.Validate(value, nameof(InputShape));
-            if (shape.Length != 3)
-            {
-                throw new ArgumentException($"{nameof(InputShape)} of a convolutional encoder must be [C, H, W]; found {Shapes.Format(shape)}.", nameof(InputShape));
-            }
-
-            inputShape = shape;
-        }
+        init => inputShape = OptionChecks.ImageShape(value, nameof(InputShape), "a convolutional encoder");
     }
 
     /// <summary>Output channels of each convolution. Default <c>[32, 64]</c>.</summary>
     public IReadOnlyList<int> Channels
     {
         get => channels;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(Channels));
-            if (value.Count == 0 || value.Any(size => size <= 0))
-            {
-                throw new ArgumentException($"{nameof(Channels)} must be a non-empty list of positive sizes; found [{string.Join(", ", value)}].", nameof(Channels));
-            }
-
-            channels = value.ToArray();
-        }
+        init => channels = OptionChecks.PositiveSizes(value, nameof(Channels), allowEmpty: false);
     }
 
     /// <summary>Size of the fully connected layer after the convolutions; 0 for none. Default 256.</summary>
     public int FeatureSize
     {
         get => featureSize;
-        init => featureSize = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(FeatureSize), value, "The feature size must be 0 (none) or positive.");
+        init => featureSize = OptionChecks.ZeroOrPositive(value, nameof(FeatureSize), "The feature size");
     }
 
     /// <summary>Nonlinearity after each layer. Default <see cref="Activation.Relu"/>.</summary>

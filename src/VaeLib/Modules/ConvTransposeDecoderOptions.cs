@@ -15,7 +15,7 @@ public sealed record ConvTransposeDecoderOptions
     public int LatentSize
     {
         get => latentSize;
-        init => latentSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(LatentSize), value, "The latent size must be positive.");
+        init => latentSize = OptionChecks.Positive(value, nameof(LatentSize), "The latent size");
     }
 
     /// <summary>
@@ -25,16 +25,7 @@ public sealed record ConvTransposeDecoderOptions
     public IReadOnlyList<long> OutputShape
     {
         get => outputShape;
-        init
-        {
-            long[] shape = Shapes.Validate(value, nameof(OutputShape));
-            if (shape.Length != 3)
-            {
-                throw new ArgumentException($"{nameof(OutputShape)} of a transposed-convolution decoder must be [C, H, W]; found {Shapes.Format(shape)}.", nameof(OutputShape));
-            }
-
-            outputShape = shape;
-        }
+        init => outputShape = OptionChecks.ImageShape(value, nameof(OutputShape), "a transposed-convolution decoder");
     }
 
     /// <summary>
@@ -44,23 +35,14 @@ public sealed record ConvTransposeDecoderOptions
     public IReadOnlyList<int> Channels
     {
         get => channels;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(Channels));
-            if (value.Count == 0 || value.Any(size => size <= 0))
-            {
-                throw new ArgumentException($"{nameof(Channels)} must be a non-empty list of positive sizes; found [{string.Join(", ", value)}].", nameof(Channels));
-            }
-
-            channels = value.ToArray();
-        }
+        init => channels = OptionChecks.PositiveSizes(value, nameof(Channels), allowEmpty: false);
     }
 
     /// <summary>Size of the fully connected layer after z; 0 for none. Default 256.</summary>
     public int FeatureSize
     {
         get => featureSize;
-        init => featureSize = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(FeatureSize), value, "The feature size must be 0 (none) or positive.");
+        init => featureSize = OptionChecks.ZeroOrPositive(value, nameof(FeatureSize), "The feature size");
     }
 
     /// <summary>Nonlinearity after each hidden layer. Default <see cref="Activation.Relu"/>.</summary>

@@ -11,7 +11,7 @@ public sealed record MlpDecoderOptions
     public int LatentSize
     {
         get => latentSize;
-        init => latentSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(LatentSize), value, "The latent size must be positive.");
+        init => latentSize = OptionChecks.Positive(value, nameof(LatentSize), "The latent size");
     }
 
     /// <summary>Shape of one output item. Default <c>[1, 28, 28]</c>.</summary>
@@ -25,16 +25,7 @@ public sealed record MlpDecoderOptions
     public IReadOnlyList<int> HiddenSizes
     {
         get => hiddenSizes;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(HiddenSizes));
-            if (value.Any(size => size <= 0))
-            {
-                throw new ArgumentException($"{nameof(HiddenSizes)} must be positive; found [{string.Join(", ", value)}].", nameof(HiddenSizes));
-            }
-
-            hiddenSizes = value.ToArray();
-        }
+        init => hiddenSizes = OptionChecks.PositiveSizes(value, nameof(HiddenSizes), allowEmpty: true);
     }
 
     /// <summary>Nonlinearity after each hidden layer. Default <see cref="Activation.Relu"/>.</summary>

@@ -17,16 +17,7 @@ public sealed record MlpEncoderOptions
     public IReadOnlyList<int> HiddenSizes
     {
         get => hiddenSizes;
-        init
-        {
-            ArgumentNullException.ThrowIfNull(value, nameof(HiddenSizes));
-            if (value.Any(size => size <= 0))
-            {
-                throw new ArgumentException($"{nameof(HiddenSizes)} must be positive; found [{string.Join(", ", value)}].", nameof(HiddenSizes));
-            }
-
-            hiddenSizes = value.ToArray();
-        }
+        init => hiddenSizes = OptionChecks.PositiveSizes(value, nameof(HiddenSizes), allowEmpty: true);
     }
 
     /// <summary>Nonlinearity after each hidden layer. Default <see cref="Activation.Relu"/>.</summary>

@@ -13,14 +13,14 @@ public sealed record TrainerOptions
     public int Epochs
     {
         get => epochs;
-        init => epochs = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be positive.");
+        init => epochs = OptionChecks.Positive(value, nameof(Epochs), "The number of epochs");
     }
 
     /// <summary>Items per minibatch. Default 128.</summary>
     public int BatchSize
     {
         get => batchSize;
-        init => batchSize = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "The batch size must be positive.");
+        init => batchSize = OptionChecks.Positive(value, nameof(BatchSize), "The batch size");
     }
 
     /// <summary>The optimizer's step size. Default 1e-3.</summary>
@@ -48,7 +48,7 @@ public sealed record TrainerOptions
     public int SamplesPerItem
     {
         get => samplesPerItem;
-        init => samplesPerItem = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(SamplesPerItem), value, "Samples per item must be positive.");
+        init => samplesPerItem = OptionChecks.Positive(value, nameof(SamplesPerItem), "The number of samples per item");
     }
 
     /// <summary>Seed of the trainer's random generators (shuffling and ε). Default 1.</summary>
