@@ -7,7 +7,7 @@ namespace VaeLib.Data;
 /// or a heart at a random scale, rotation and position, with the factors kept as labels. It is made in code, so
 /// it needs no file or download, and the same seed always gives the same images.
 /// </summary>
-public sealed class SpritesDataset : IDataset, IDisposable
+public sealed class SpritesDataset : ILabeledDataset, IDisposable
 {
     private const int ScaleSteps = 6;
     private const int RotationSteps = 40;
@@ -19,6 +19,7 @@ public sealed class SpritesDataset : IDataset, IDisposable
     {
         this.pixels = pixels;
         Factors = factors;
+        Labels = factors.Select(factor => (int)factor.Shape).ToArray();
         ImageSize = imageSize;
     }
 
@@ -27,6 +28,12 @@ public sealed class SpritesDataset : IDataset, IDisposable
 
     /// <summary>Width and height of each image.</summary>
     public int ImageSize { get; }
+
+    /// <summary>The shape of each sprite as its label (the other factors are in <see cref="Factors"/>).</summary>
+    public IReadOnlyList<int> Labels { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> LabelNames { get; } = Enum.GetNames<SpriteShape>();
 
     /// <inheritdoc />
     public long Count => pixels.Count;
