@@ -21,7 +21,7 @@ using var trainer = new Trainer(model, new TrainerOptions { Epochs = 15, BatchSi
 Console.WriteLine($"Training a VAE (MLP 400-256-128-8) on {training.Count} sprites of {ImageSize}x{ImageSize} on {trainer.Device.type}. Ctrl-C stops.");
 Console.WriteLine(" epoch   seconds   samples/s   train loss (recon + KL)       validation loss");
 
-TrainingHistory history = trainer.Fit(training, validation, new ConsoleProgress(), cancellation.Token);
+TrainingHistory history = trainer.Fit(training, validation, new ConsoleProgress(), cancellationToken: cancellation.Token);
 if (history.Epochs.Count == 0)
 {
     Console.WriteLine("Cancelled before the first epoch ended.");

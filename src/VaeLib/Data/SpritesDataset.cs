@@ -75,9 +75,10 @@ public sealed class SpritesDataset : ILabeledDataset, IDisposable
 
     private static void Render(SpriteFactors factor, int size, Span<byte> image)
     {
-        // The sprite's radius leaves room for a full turn at the largest scale; the centre ranges over the rest.
-        double radius = factor.Scale * size * 0.2;
-        double margin = size * 0.2 + 1;
+        // The margin fits the largest sprite at any rotation (its farthest point is 1.15 radii from the centre);
+        // the centre ranges over the rest of the image.
+        double radius = factor.Scale * size * 0.26;
+        double margin = (size * 0.26 * 1.15) + 0.5;
         double centreX = margin + (factor.X * (size - (2 * margin)));
         double centreY = margin + (factor.Y * (size - (2 * margin)));
         double cos = Math.Cos(factor.Rotation);

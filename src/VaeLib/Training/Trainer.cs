@@ -65,6 +65,7 @@ public sealed class Trainer : IDisposable
     /// <param name="training">Training items; their shape must be the model's input shape.</param>
     /// <param name="validation">Optional items evaluated after each epoch.</param>
     /// <param name="progress">Receives a report after each epoch, on the training thread.</param>
+    /// <param name="batchProgress">Receives a report after each minibatch, on the training thread (for progress bars).</param>
     /// <param name="cancellationToken">Stops training between minibatches; the epoch in progress is not reported.</param>
     /// <returns>The reports of the completed epochs, and whether training was cancelled.</returns>
     /// <exception cref="ArgumentException">A data set's item shape differs from the model's input shape.</exception>
@@ -73,6 +74,7 @@ public sealed class Trainer : IDisposable
         IDataset training,
         IDataset? validation = null,
         IProgress<EpochReport>? progress = null,
+        IProgress<BatchProgress>? batchProgress = null,
         CancellationToken cancellationToken = default)
     {
         CheckShape(training, nameof(training));
@@ -90,7 +92,7 @@ public sealed class Trainer : IDisposable
             }
 
             var stopwatch = Stopwatch.StartNew();
-            double[]? means = TrainEpoch(training, cancellationToken);
+            double[]? means = TrainEpoch(training, epoch, batchProgress, cancellationToken);
             if (means is null)
             {
                 return new TrainingHistory(reports, WasCancelled: true);
@@ -163,8 +165,9 @@ public sealed class Trainer : IDisposable
         noiseGenerator.Dispose();
     }
 
-    private double[]? TrainEpoch(IDataset training, CancellationToken cancellationToken)
+    private double[]? TrainEpoch(IDataset training, int epoch, IProgress<BatchProgress>? batchProgress, CancellationToken cancellationToken)
     {
+        long batches = (training.Count + Options.BatchSize - 1) / Options.BatchSize;
         Model.train();
         using var epochScope = NewDisposeScope();
         Tensor order = randperm(training.Count, generator: shuffleGenerator);
@@ -187,6 +190,8 @@ public sealed class Trainer : IDisposable
             {
                 sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
             }
+
+            batchProgress?.Report(new BatchProgress(epoch, (start / Options.BatchSize) + 1, batches));
         }
 
         return (sums / training.Count).cpu().data<double>().ToArray();

@@ -1,0 +1,44 @@
+using VaeLib.Data;
+using VaeLib.Evaluation;
+using VaeLib.Visualization;
+using VaeLib.Cli.Reporting;
+using VaeLib.Training;
+using static TorchSharp.torch;
+
+namespace VaeLib.Cli.Commands;
+
+/// <summary>The pictures a training run leaves in its folder.</summary>
+internal static class RunPictures
+{
+    public static void Write(VariationalAutoencoder model, DataSplits data, TrainingHistory history, string folder, int seed)
+    {
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Charts.SaveLoss(history.Epochs, Path.Combine(folder, "loss.png"));
+        if (model.InputShape.Count != 3)
+        {
+            return;
+        }
+
+        using var generator = new Generator((ulong)seed, model.Device);
+        ImageGrid.SavePng(model.Sample(64, generator), Path.Combine(folder, "samples.png"), columns: 8);
+        Tensor inputs = data.Test.GetBatch(arange(Math.Min(16L, data.Test.Count))).to(model.Device);
+        ImageGrid.SavePng(cat([inputs, model.Reconstruct(inputs)], 0), Path.Combine(folder, "reconstructions.png"), columns: (int)inputs.shape[0]);
+        if (data.Test is ILabeledDataset labelled)
+        {
+            SaveLatentMap(model, labelled, Path.Combine(folder, "latent.png"));
+        }
+    }
+
+    private static void SaveLatentMap(VariationalAutoencoder model, ILabeledDataset data, string path)
+    {
+        long count = Math.Min(2000L, data.Count);
+        Tensor means = model.Encode(data.GetBatch(arange(count)).to(model.Device)).Mean.cpu();
+        Tensor points = model.LatentSize > 2 ? PrincipalComponents.Project(means, 2) : means;
+        string axes = model.LatentSize > 2 ? "first two principal components" : "z₁, z₂";
+        float[] xs = points[.., 0].contiguous().data<float>().ToArray();
+        float[] ys = model.LatentSize > 1 ? points[.., 1].contiguous().data<float>().ToArray() : new float[xs.Length];
+        Charts.SaveLatent(xs, ys, data.Labels.Take((int)count).ToArray(), data.LabelNames, axes, path);
+    }
+}

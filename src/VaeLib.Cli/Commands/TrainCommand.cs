@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using VaeLib.Cli.Reporting;
+using VaeLib.Data;
+using VaeLib.Evaluation;
+using VaeLib.Persistence;
+using VaeLib.Training;
+using static TorchSharp.torch;
+
+namespace VaeLib.Cli.Commands;
+
+/// <summary><c>vae train</c>: trains a model and writes a run folder.</summary>
+internal static class TrainCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static Command Create(CancellationToken cancellation)
+    {
+        var data = new Option<string>("--data") { Description = "Data source: 'sprites' (built in, the default), 'fashion-mnist', an IDX or image folder, or a .csv file.", DefaultValueFactory = _ => DataSources.Sprites };
+        var model = new Option<string>("--model") { Description = "Network family: mlp or conv.", DefaultValueFactory = _ => "mlp" };
+        model.AcceptOnlyFromAmong("mlp", "conv");
+        var hidden = new Option<int[]>("--hidden") { Description = "Hidden layer sizes of the encoder (the decoder mirrors them); for conv, the dense layer size.", DefaultValueFactory = _ => [400], AllowMultipleArgumentsPerToken = true };
+        var latent = new Option<int>("--latent") { Description = "Dimension of z.", DefaultValueFactory = _ => 20 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var beta = new Option<double>("--beta") { Description = "KL weight β (1 is the ELBO).", DefaultValueFactory = _ => 1.0 };
+        var likelihood = new Option<string>("--likelihood") { Description = "Observation model: bernoulli (images in [0, 1]) or gaussian.", DefaultValueFactory = _ => "bernoulli" };
+        likelihood.AcceptOnlyFromAmong("bernoulli", "gaussian");
+        var variance = new Option<double>("--variance") { Description = "Fixed variance c of the gaussian likelihood.", DefaultValueFactory = _ => 1.0 };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var seed = new Option<int>("--seed") { Description = "Seed of the weights, the shuffling, ε and the built-in data.", DefaultValueFactory = _ => 1 };
+        var output = new Option<string?>("--out") { Description = "Run folder (default runs/<timestamp>)." };
+        var metrics = new Option<string?>("--metrics") { Description = "Also write the per-epoch metrics (JSON lines) to this file." };
+        var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
+
+        var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
+        {
+            data, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, quiet,
+        };
+        command.SetAction(result => Run(
+            new TrainSettings(
+                result.GetValue(data)!,
+                result.GetValue(model)!,
+                result.GetValue(hidden)!,
+                result.GetValue(latent),
+                result.GetValue(epochs),
+                result.GetValue(batch),
+                result.GetValue(learningRate),
+                result.GetValue(beta),
+                result.GetValue(likelihood)!,
+                result.GetValue(variance),
+                result.GetValue(device)!,
+                result.GetValue(seed),
+                result.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)),
+                result.GetValue(metrics),
+                result.GetValue(quiet)),
+            cancellation));
+        return command;
+    }
+
+    private static int Run(TrainSettings settings, CancellationToken cancellation)
+    {
+        var console = new TrainingConsole(settings.Quiet);
+        TrainerOptions options;
+        VaeArchitecture architecture;
+        using DataSplits data = DataSources.Open(settings.Data, settings.Seed);
+        try
+        {
+            options = new TrainerOptions
+            {
+                Epochs = settings.Epochs,
+                BatchSize = settings.Batch,
+                LearningRate = settings.LearningRate,
+                Beta = settings.Beta,
+                Seed = (ulong)settings.Seed,
+                Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
+            };
+            architecture = new VaeArchitecture
+            {
+                Kind = settings.Model == "conv" ? ModelKind.Conv : ModelKind.Mlp,
+                InputShape = data.Train.ItemShape,
+                HiddenSizes = settings.Hidden,
+                LatentSize = settings.Latent,
+                Likelihood = settings.Likelihood == "gaussian" ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
+                GaussianVariance = settings.Variance,
+            };
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+
+        manual_seed(settings.Seed);
+        using VariationalAutoencoder vae = Build(architecture);
+        using var trainer = new Trainer(vae, options);
+        Directory.CreateDirectory(settings.Out);
+        File.WriteAllText(Path.Combine(settings.Out, "options.json"), JsonSerializer.Serialize(settings, Json));
+        console.Line($"Training a {settings.Model} VAE on {data.Source}: {data.Train.Count} training and {data.Test.Count} test items of {string.Join("x", data.Train.ItemShape)}, latent {settings.Latent}, on {trainer.Device.type}.");
+
+        string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, "metrics.jsonl")] : [Path.Combine(settings.Out, "metrics.jsonl"), settings.Metrics];
+        TrainingHistory history;
+        using (var metrics = new MetricsWriter(metricPaths))
+        {
+            history = console.Run(
+                (epochs, batches) => trainer.Fit(data.Train, data.Test, epochs, batches, cancellation),
+                metrics.Write);
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["data"] = data.Source,
+            ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = history.Epochs.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        new SavedModel(vae, architecture, metadata).Save(settings.Out);
+        if (history.Epochs.Count > 0)
+        {
+            RunPictures.Write(vae, data, history, settings.Out, settings.Seed);
+        }
+
+        if (settings.Quiet)
+        {
+            Console.WriteLine(settings.Out);
+        }
+        else
+        {
+            string test = history.Epochs.Count > 0 && history.Epochs[^1].Validation is { } v ? v.Loss.ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+            Console.WriteLine($"Saved the model, metrics.jsonl and pictures in {settings.Out} (test loss {test} nats).");
+        }
+
+        return history.WasCancelled ? ExitCodes.Cancelled : ExitCodes.Success;
+    }
+
+    private static VariationalAutoencoder Build(VaeArchitecture architecture)
+    {
+        try
+        {
+            return architecture.Build();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    /// <summary>The command line of one training run; saved as options.json in the run folder.</summary>
+    internal sealed record TrainSettings(
+        string Data,
+        string Model,
+        int[] Hidden,
+        int Latent,
+        int Epochs,
+        int Batch,
+        double LearningRate,
+        double Beta,
+        string Likelihood,
+        double Variance,
+        string Device,
+        int Seed,
+        string Out,
+        string? Metrics,
+        bool Quiet);
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VaeLib.Training;
+
+namespace VaeLib.Cli.Reporting;
+
+/// <summary>Appends one JSON object per epoch to each metrics file, flushed as the epoch ends.</summary>
+internal sealed class MetricsWriter : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    private readonly List<StreamWriter> writers = [];
+
+    public MetricsWriter(IEnumerable<string> paths)
+    {
+        foreach (string path in paths.Distinct(StringComparer.Ordinal))
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            writers.Add(new StreamWriter(path, append: false) { AutoFlush = true });
+        }
+    }
+
+    public void Write(EpochReport report)
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var line = new EpochMetrics(
+            report.Epoch,
+            Math.Round(report.Seconds, 3),
+            Math.Round(report.SamplesPerSecond, 1),
+            report.TrainLoss,
+            report.TrainReconstruction,
+            report.TrainKl,
+            report.Validation?.Loss,
+            report.Validation?.Reconstruction,
+            report.Validation?.Kl,
+            Math.Round(process.WorkingSet64 / (1024.0 * 1024.0), 1));
+        string text = JsonSerializer.Serialize(line, Json);
+        foreach (StreamWriter writer in writers)
+        {
+            writer.WriteLine(text);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (StreamWriter writer in writers)
+        {
+            writer.Dispose();
+        }
+    }
+
+    private sealed record EpochMetrics(
+        [property: JsonPropertyName("epoch")] int Epoch,
+        [property: JsonPropertyName("seconds")] double Seconds,
+        [property: JsonPropertyName("samples_per_s")] double SamplesPerSecond,
+        [property: JsonPropertyName("train_loss")] double TrainLoss,
+        [property: JsonPropertyName("train_recon")] double TrainReconstruction,
+        [property: JsonPropertyName("train_kl")] double TrainKl,
+        [property: JsonPropertyName("test_loss")] double? TestLoss,
+        [property: JsonPropertyName("test_recon")] double? TestReconstruction,
+        [property: JsonPropertyName("test_kl")] double? TestKl,
+        [property: JsonPropertyName("rss_mb")] double ResidentMegabytes);
+}
