@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TorchSharp;
+using VaeLib.Data;
 using VaeLib.Latent;
 using VaeLib.Persistence;
 using VaeLib.Training;
@@ -39,7 +40,7 @@ internal static class ModelCommands
         {
             int n = Positive(result.GetValue(count), "--n");
             using SavedModel saved = shared.Load(result);
-            using DataSplits splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
+            using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
             using var scope = NewDisposeScope();
             Tensor inputs = splits.Test.GetBatch(arange(Math.Min(n, splits.Test.Count))).to(saved.Model.Device);
             return Write(saved.Model, cat([inputs, saved.Model.Reconstruct(inputs)], 0), result.GetValue(shared.Output)!, columns: (int)inputs.shape[0]);
@@ -71,7 +72,7 @@ internal static class ModelCommands
             }
             else
             {
-                using DataSplits splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
+                using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
                 long[] indices = [Index(result.GetValue(from), splits.Test.Count, "--from"), Index(result.GetValue(to), splits.Test.Count, "--to")];
                 using (no_grad())
                 {
@@ -111,7 +112,7 @@ internal static class ModelCommands
             Tensor origin = zeros(model.LatentSize, device: model.Device);
             if (result.GetValue(from) is int item)
             {
-                using DataSplits splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
+                using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
                 using (no_grad())
                 {
                     origin = model.Encode(splits.Test.GetBatch(tensor(new[] { Index(item, splits.Test.Count, "--from") })).to(model.Device)).Mean[0];
@@ -127,8 +128,15 @@ internal static class ModelCommands
     private static Option<string?> DataOption() =>
         new("--data") { Description = "Data source for the inputs (default: the one the model was trained on)." };
 
-    private static DataSplits OpenFor(SavedModel saved, string? data, int seed) =>
-        DataSources.Open(data ?? saved.Metadata.GetValueOrDefault("data"), int.TryParse(saved.Metadata.GetValueOrDefault("seed"), out int trained) && data is null ? trained : seed);
+    /// <summary>The data a model was trained on (same seed, so the same built-in test set), or the one named.</summary>
+    private static OpenedData OpenFor(SavedModel saved, string? data, int seed)
+    {
+        int dataSeed = data is null && int.TryParse(saved.Metadata.GetValueOrDefault("seed"), out int trained) ? trained : seed;
+        var binarization = Enum.TryParse(saved.Metadata.GetValueOrDefault("binarization"), ignoreCase: true, out Binarization stored) && stored == Binarization.Static
+            ? Binarization.Static
+            : Binarization.None;
+        return DataSources.Open(data ?? saved.Metadata.GetValueOrDefault("data"), dataSeed, binarization);
+    }
 
     private static Tensor Decode(VariationalAutoencoder model, Tensor codes)
     {

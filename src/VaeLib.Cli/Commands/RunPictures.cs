@@ -10,7 +10,7 @@ namespace VaeLib.Cli.Commands;
 /// <summary>The pictures a training run leaves in its folder.</summary>
 internal static class RunPictures
 {
-    public static void Write(VariationalAutoencoder model, DataSplits data, TrainingHistory history, string folder, int seed)
+    public static void Write(VariationalAutoencoder model, OpenedData data, TrainingHistory history, string folder, int seed)
     {
         model.eval();
         using var scope = NewDisposeScope();

@@ -34,15 +34,18 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the weights, the shuffling, ε and the built-in data.", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Run folder (default runs/<timestamp>)." };
         var metrics = new Option<string?>("--metrics") { Description = "Also write the per-epoch metrics (JSON lines) to this file." };
+        var binarize = new Option<string>("--binarize") { Description = "Binarize image intensities per batch: none, static (threshold 0.5) or dynamic (sampled).", DefaultValueFactory = _ => "none" };
+        binarize.AcceptOnlyFromAmong("none", "static", "dynamic");
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, quiet,
+            data, binarize, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, quiet,
         };
         command.SetAction(result => Run(
             new TrainSettings(
                 result.GetValue(data)!,
+                result.GetValue(binarize)!,
                 result.GetValue(model)!,
                 result.GetValue(hidden)!,
                 result.GetValue(latent),
@@ -66,7 +69,7 @@ internal static class TrainCommand
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
         VaeArchitecture architecture;
-        using DataSplits data = DataSources.Open(settings.Data, settings.Seed);
+        using OpenedData data = DataSources.Open(settings.Data, settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true));
         try
         {
             options = new TrainerOptions
@@ -112,6 +115,7 @@ internal static class TrainCommand
         var metadata = new Dictionary<string, string>
         {
             ["data"] = data.Source,
+            ["binarization"] = settings.Binarize,
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
             ["epochs"] = history.Epochs.Count.ToString(CultureInfo.InvariantCulture),
         };
@@ -149,6 +153,7 @@ internal static class TrainCommand
     /// <summary>The command line of one training run; saved as options.json in the run folder.</summary>
     internal sealed record TrainSettings(
         string Data,
+        string Binarize,
         string Model,
         int[] Hidden,
         int Latent,

@@ -6,7 +6,7 @@ namespace VaeLib.Cli;
 /// <param name="Train">Items to train on.</param>
 /// <param name="Test">Held-out items for the test loss and the pictures.</param>
 /// <param name="Source">The source as the user named it, saved with the model.</param>
-internal sealed record DataSplits(IDataset Train, IDataset Test, string Source) : IDisposable
+internal sealed record OpenedData(IDataset Train, IDataset Test, string Source) : IDisposable
 {
     public void Dispose()
     {
