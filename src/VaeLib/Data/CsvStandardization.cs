@@ -1,0 +1,47 @@
+namespace VaeLib.Data;
+
+/// <summary>
+/// The per-column statistics a <see cref="CsvDataset"/> standardizes with: (value − mean) / standard deviation.
+/// Computed from a training file and passed back in (<see cref="CsvOptions.Standardization"/>) to load a test file
+/// the same way; save it with a model to read new data as the model was trained.
+/// </summary>
+public sealed record CsvStandardization
+{
+    /// <summary>Creates statistics for the given columns.</summary>
+    /// <param name="columns">The feature columns' names, in file order (without the label column).</param>
+    /// <param name="means">The mean of each column.</param>
+    /// <param name="standardDeviations">The standard deviation of each column; positive.</param>
+    public CsvStandardization(IReadOnlyList<string> columns, IReadOnlyList<double> means, IReadOnlyList<double> standardDeviations)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(means);
+        ArgumentNullException.ThrowIfNull(standardDeviations);
+        if (columns.Count == 0 || means.Count != columns.Count || standardDeviations.Count != columns.Count)
+        {
+            throw new ArgumentException($"Standardization needs one mean and one standard deviation per column; found {columns.Count} columns, {means.Count} means and {standardDeviations.Count} standard deviations.", nameof(columns));
+        }
+
+        if (means.Any(mean => !double.IsFinite(mean)))
+        {
+            throw new ArgumentException("Every mean must be a finite number.", nameof(means));
+        }
+
+        if (standardDeviations.Any(deviation => !double.IsFinite(deviation) || deviation <= 0))
+        {
+            throw new ArgumentException("Every standard deviation must be a finite positive number.", nameof(standardDeviations));
+        }
+
+        Columns = columns.ToArray();
+        Means = means.ToArray();
+        StandardDeviations = standardDeviations.ToArray();
+    }
+
+    /// <summary>The feature columns' names, in file order.</summary>
+    public IReadOnlyList<string> Columns { get; }
+
+    /// <summary>The mean of each column over its non-missing cells.</summary>
+    public IReadOnlyList<double> Means { get; }
+
+    /// <summary>The population standard deviation of each column over its non-missing cells; 1 where a column does not vary.</summary>
+    public IReadOnlyList<double> StandardDeviations { get; }
+}
