@@ -1,3 +1,4 @@
+using System.Text.Json;
 using VaeLib.Data;
 
 namespace VaeLib.Cli;
@@ -8,42 +9,85 @@ internal static class DataSources
     /// <summary>The embedded default: procedurally drawn sprites.</summary>
     public const string Sprites = "sprites";
 
+    /// <summary>Fraction of an image folder or CSV file held out as the test set.</summary>
+    public const double TestFraction = 0.1;
+
     /// <summary>Opens a source by name or path.</summary>
-    /// <param name="source">'sprites', a known data set name, a folder of IDX files, or null for sprites.</param>
-    /// <param name="seed">Seed of generated data and of dynamic binarization.</param>
-    /// <param name="binarization">How image intensities are binarized per batch.</param>
-    public static OpenedData Open(string? source, int seed, Binarization binarization = Binarization.None)
+    /// <param name="source">'sprites', a known data set name, a folder of IDX files or images, a .csv file, or null for sprites.</param>
+    /// <param name="settings">Seed, binarization and the image and table options.</param>
+    public static OpenedData Open(string? source, DataSettings settings)
     {
         source = string.IsNullOrWhiteSpace(source) ? Sprites : source.Trim();
         if (string.Equals(source, Sprites, StringComparison.OrdinalIgnoreCase))
         {
-            var train = SpritesDataset.Generate(new SpritesOptions { Count = 20_000, Seed = seed });
-            var test = SpritesDataset.Generate(new SpritesOptions { Count = 2_000, Seed = seed + 1_000_003 });
-            return new OpenedData(train, test, Sprites);
+            var train = SpritesDataset.Generate(new SpritesOptions { Count = 20_000, Seed = settings.Seed });
+            var test = SpritesDataset.Generate(new SpritesOptions { Count = 2_000, Seed = settings.Seed + 1_000_003 });
+            return new OpenedData(train, test, Sprites, new Dictionary<string, string>(), [train, test]);
         }
 
-        DataSplits splits;
         if (KnownDataSources.Names.Contains(source, StringComparer.OrdinalIgnoreCase))
         {
-            splits = IdxDataLoader.LoadKnown(source);
-        }
-        else if (Directory.Exists(source))
-        {
-            splits = IdxDataLoader.Load(source);
-        }
-        else
-        {
-            throw DataFormatException.For(source, $"no such data set, folder or file. Use '{Sprites}', one of: {string.Join(", ", KnownDataSources.Names)}, or a folder of IDX files.");
+            return FromSplits(IdxDataLoader.LoadKnown(source), source, settings);
         }
 
-        if (binarization == Binarization.None)
+        if (File.Exists(source) && source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            return new OpenedData(splits.Train, splits.Test, source);
+            return OpenCsv(source, settings);
         }
 
-        using (splits)
+        if (Directory.Exists(source))
         {
-            return new OpenedData(splits.Train.WithBinarization(binarization, (ulong)seed), splits.Test.WithBinarization(binarization, (ulong)seed + 1), source);
+            bool idx = Directory.EnumerateFiles(source, "train-images-idx3-ubyte*").Any();
+            if (idx)
+            {
+                return FromSplits(IdxDataLoader.Load(source), source, settings);
+            }
+
+            ImageDataset images = ImageFolderLoader.Load(source, new ImageFolderOptions { Width = settings.ImageSize, Height = settings.ImageSize, Color = settings.Color });
+            ImageDataset view = Binarize(images, settings, 0);
+            var (trainPart, testPart) = DatasetSubset.Split(view, TestFraction, settings.Seed);
+            return new OpenedData(trainPart, testPart, source, new Dictionary<string, string>(), view == images ? [images] : [images, view]);
         }
+
+        throw DataFormatException.For(source, $"no such data set, folder or file. Use '{Sprites}', one of: {string.Join(", ", KnownDataSources.Names)}, a folder of IDX files or images, or a .csv file.");
     }
+
+    private static OpenedData OpenCsv(string path, DataSettings settings)
+    {
+        CsvDataset table = CsvDataset.Load(path, new CsvOptions { LabelColumn = settings.LabelColumn, Standardization = settings.Standardization });
+        var (train, test) = DatasetSubset.Split(table, TestFraction, settings.Seed);
+        var metadata = new Dictionary<string, string> { ["csv_standardization"] = JsonSerializer.Serialize(table.Standardization) };
+        if (settings.LabelColumn is not null)
+        {
+            metadata["csv_label_column"] = settings.LabelColumn;
+        }
+
+        return new OpenedData(train, test, path, metadata, [table]);
+    }
+
+    private static OpenedData FromSplits(DataSplits splits, string source, DataSettings settings)
+    {
+        ImageDataset train = Binarize(splits.Train, settings, 0);
+        ImageDataset test = Binarize(splits.Test, settings, 1);
+        IDisposable[] owned = train == splits.Train ? [splits] : [splits, train, test];
+        return new OpenedData(train, test, source, new Dictionary<string, string>(), owned);
+    }
+
+    private static ImageDataset Binarize(ImageDataset images, DataSettings settings, int offset) =>
+        settings.Binarization == Binarization.None ? images : images.WithBinarization(settings.Binarization, (ulong)(settings.Seed + offset));
 }
+
+/// <summary>How to open a data source.</summary>
+/// <param name="Seed">Seed of generated data, splits and dynamic binarization.</param>
+/// <param name="Binarization">Per-batch binarization of images.</param>
+/// <param name="ImageSize">Side of images read from a folder.</param>
+/// <param name="Color">Grey or colour images from a folder.</param>
+/// <param name="LabelColumn">The CSV column that holds labels, if any.</param>
+/// <param name="Standardization">CSV statistics to reuse (those saved with a model), or null to compute them.</param>
+internal sealed record DataSettings(
+    int Seed,
+    Binarization Binarization = Binarization.None,
+    int ImageSize = 28,
+    ImageColor Color = ImageColor.Grayscale,
+    string? LabelColumn = null,
+    CsvStandardization? Standardization = null);

@@ -128,14 +128,17 @@ internal static class ModelCommands
     private static Option<string?> DataOption() =>
         new("--data") { Description = "Data source for the inputs (default: the one the model was trained on)." };
 
-    /// <summary>The data a model was trained on (same seed, so the same built-in test set), or the one named.</summary>
+    /// <summary>The data a model was trained on (same seed and preprocessing, so the same test set), or the one named.</summary>
     private static OpenedData OpenFor(SavedModel saved, string? data, int seed)
     {
-        int dataSeed = data is null && int.TryParse(saved.Metadata.GetValueOrDefault("seed"), out int trained) ? trained : seed;
-        var binarization = Enum.TryParse(saved.Metadata.GetValueOrDefault("binarization"), ignoreCase: true, out Binarization stored) && stored == Binarization.Static
+        IReadOnlyDictionary<string, string> facts = saved.Metadata;
+        int dataSeed = data is null && int.TryParse(facts.GetValueOrDefault("seed"), out int trained) ? trained : seed;
+        var binarization = Enum.TryParse(facts.GetValueOrDefault("binarization"), ignoreCase: true, out Binarization stored) && stored == Binarization.Static
             ? Binarization.Static
             : Binarization.None;
-        return DataSources.Open(data ?? saved.Metadata.GetValueOrDefault("data"), dataSeed, binarization);
+        int imageSize = int.TryParse(facts.GetValueOrDefault("image_size"), out int size) ? size : 28;
+        ImageColor color = Enum.TryParse(facts.GetValueOrDefault("color"), ignoreCase: true, out ImageColor storedColor) ? storedColor : ImageColor.Grayscale;
+        return DataSources.Open(data ?? facts.GetValueOrDefault("data"), new DataSettings(dataSeed, binarization, imageSize, color));
     }
 
     private static Tensor Decode(VariationalAutoencoder model, Tensor codes)

@@ -16,6 +16,11 @@ internal static class RunPictures
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Charts.SaveLoss(history.Epochs, Path.Combine(folder, "loss.png"));
+        if (data.Test is ILabeledDataset { Labels.Count: > 0 } labelled && model.LatentSize > 1)
+        {
+            SaveLatentMap(model, labelled, Path.Combine(folder, "latent.png"));
+        }
+
         if (model.InputShape.Count != 3)
         {
             return;
@@ -25,10 +30,6 @@ internal static class RunPictures
         ImageGrid.SavePng(model.Sample(64, generator), Path.Combine(folder, "samples.png"), columns: 8);
         Tensor inputs = data.Test.GetBatch(arange(Math.Min(16L, data.Test.Count))).to(model.Device);
         ImageGrid.SavePng(cat([inputs, model.Reconstruct(inputs)], 0), Path.Combine(folder, "reconstructions.png"), columns: (int)inputs.shape[0]);
-        if (data.Test is ILabeledDataset labelled)
-        {
-            SaveLatentMap(model, labelled, Path.Combine(folder, "latent.png"));
-        }
     }
 
     private static void SaveLatentMap(VariationalAutoencoder model, ILabeledDataset data, string path)
@@ -38,7 +39,7 @@ internal static class RunPictures
         Tensor points = model.LatentSize > 2 ? PrincipalComponents.Project(means, 2) : means;
         string axes = model.LatentSize > 2 ? "first two principal components" : "z₁, z₂";
         float[] xs = points[.., 0].contiguous().data<float>().ToArray();
-        float[] ys = model.LatentSize > 1 ? points[.., 1].contiguous().data<float>().ToArray() : new float[xs.Length];
+        float[] ys = points[.., 1].contiguous().data<float>().ToArray();
         Charts.SaveLatent(xs, ys, data.Labels.Take((int)count).ToArray(), data.LabelNames, axes, path);
     }
 }

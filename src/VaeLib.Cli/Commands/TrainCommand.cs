@@ -26,8 +26,12 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
         var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var beta = new Option<double>("--beta") { Description = "KL weight β (1 is the ELBO).", DefaultValueFactory = _ => 1.0 };
-        var likelihood = new Option<string>("--likelihood") { Description = "Observation model: bernoulli (images in [0, 1]) or gaussian.", DefaultValueFactory = _ => "bernoulli" };
-        likelihood.AcceptOnlyFromAmong("bernoulli", "gaussian");
+        var likelihood = new Option<string>("--likelihood") { Description = "Observation model: bernoulli (images in [0, 1]), gaussian, or auto (bernoulli for images, gaussian for tables).", DefaultValueFactory = _ => "auto" };
+        likelihood.AcceptOnlyFromAmong("auto", "bernoulli", "gaussian");
+        var imageSize = new Option<int>("--image-size") { Description = "Side in pixels that images from a folder are resized to.", DefaultValueFactory = _ => 28 };
+        var color = new Option<string>("--color") { Description = "Images from a folder as grayscale or rgb.", DefaultValueFactory = _ => "grayscale" };
+        color.AcceptOnlyFromAmong("grayscale", "rgb");
+        var labelColumn = new Option<string?>("--label-column") { Description = "For a CSV file: the column that holds labels (not a feature)." };
         var variance = new Option<double>("--variance") { Description = "Fixed variance c of the gaussian likelihood.", DefaultValueFactory = _ => 1.0 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
@@ -40,12 +44,15 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, quiet,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, quiet,
         };
         command.SetAction(result => Run(
             new TrainSettings(
                 result.GetValue(data)!,
                 result.GetValue(binarize)!,
+                result.GetValue(imageSize),
+                result.GetValue(color)!,
+                result.GetValue(labelColumn),
                 result.GetValue(model)!,
                 result.GetValue(hidden)!,
                 result.GetValue(latent),
@@ -69,7 +76,15 @@ internal static class TrainCommand
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
         VaeArchitecture architecture;
-        using OpenedData data = DataSources.Open(settings.Data, settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true));
+        if (settings.ImageSize is < 4 or > 1024)
+        {
+            throw new UsageException($"--image-size must be between 4 and 1024; found {settings.ImageSize}.");
+        }
+
+        using OpenedData data = DataSources.Open(
+            settings.Data,
+            new DataSettings(settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true), settings.ImageSize, Enum.Parse<ImageColor>(settings.Color, ignoreCase: true), settings.LabelColumn));
+        bool gaussian = settings.Likelihood == "gaussian" || (settings.Likelihood == "auto" && data.IsTable);
         try
         {
             options = new TrainerOptions
@@ -87,7 +102,7 @@ internal static class TrainCommand
                 InputShape = data.Train.ItemShape,
                 HiddenSizes = settings.Hidden,
                 LatentSize = settings.Latent,
-                Likelihood = settings.Likelihood == "gaussian" ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
+                Likelihood = gaussian ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
                 GaussianVariance = settings.Variance,
             };
         }
@@ -112,10 +127,12 @@ internal static class TrainCommand
                 metrics.Write);
         }
 
-        var metadata = new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>(data.Metadata)
         {
             ["data"] = data.Source,
             ["binarization"] = settings.Binarize,
+            ["image_size"] = settings.ImageSize.ToString(CultureInfo.InvariantCulture),
+            ["color"] = settings.Color,
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
             ["epochs"] = history.Epochs.Count.ToString(CultureInfo.InvariantCulture),
         };
@@ -154,6 +171,9 @@ internal static class TrainCommand
     internal sealed record TrainSettings(
         string Data,
         string Binarize,
+        int ImageSize,
+        string Color,
+        string? LabelColumn,
         string Model,
         int[] Hidden,
         int Latent,
