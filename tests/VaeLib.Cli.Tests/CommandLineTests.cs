@@ -93,16 +93,34 @@ public class CommandLineTests(TrainedRun run) : IClassFixture<TrainedRun>
         VaeProcess.Run("traverse", "--model", run.Folder, "--steps", "1", "--device", "cpu").ExitCode.Should().Be(2);
     }
 
-    [Fact]
-    public void A_folder_that_is_not_a_model_exits_1_and_names_it()
+    [Theory]
+    [InlineData("sample")]
+    [InlineData("reconstruct")]
+    [InlineData("interpolate")]
+    [InlineData("traverse")]
+    public void A_folder_that_is_not_a_model_exits_1_and_names_it(string command)
     {
         string empty = Directory.CreateTempSubdirectory("vae-empty-").FullName;
 
-        var result = VaeProcess.Run("sample", "--model", empty);
+        var result = VaeProcess.Run(command, "--model", empty);
 
         result.ExitCode.Should().Be(1);
         result.Error.Should().Contain(empty).And.Contain("not a saved VaeLib model");
         Directory.Delete(empty);
+    }
+
+    [Fact]
+    public void Asking_for_cuda_without_one_is_a_clear_error()
+    {
+        if (TorchSharp.torch.cuda.is_available())
+        {
+            return;
+        }
+
+        var result = VaeProcess.Run("sample", "--model", run.Folder, "--device", "cuda");
+
+        result.ExitCode.Should().Be(1);
+        result.Error.Should().Contain("CUDA was requested but is not available");
     }
 
     [Fact]
