@@ -18,6 +18,11 @@ internal static class DataSources
     public static OpenedData Open(string? source, DataSettings settings)
     {
         source = string.IsNullOrWhiteSpace(source) ? Sprites : source.Trim();
+        if (settings.LabelColumn is not null && !source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException("--label-column applies to CSV files only.");
+        }
+
         if (string.Equals(source, Sprites, StringComparison.OrdinalIgnoreCase))
         {
             var train = SpritesDataset.Generate(new SpritesOptions { Count = 20_000, Seed = settings.Seed });
@@ -32,21 +37,40 @@ internal static class DataSources
 
         if (File.Exists(source) && source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            return OpenCsv(source, settings);
+            if (settings.Binarization != Binarization.None)
+            {
+                throw new UsageException("--binarize applies to images only.");
+            }
+
+            return OpenCsv(Path.GetFullPath(source), settings);
         }
 
         if (Directory.Exists(source))
         {
-            bool idx = Directory.EnumerateFiles(source, "train-images-idx3-ubyte*").Any();
+            // A folder is saved with the model by its full path, so the model's commands work from anywhere.
+            string folder = Path.GetFullPath(source);
+            bool idx = Directory.EnumerateFiles(folder, "train-images-idx3-ubyte*").Any();
             if (idx)
             {
-                return FromSplits(IdxDataLoader.Load(source), source, settings);
+                return FromSplits(IdxDataLoader.Load(folder), folder, settings);
             }
 
-            ImageDataset images = ImageFolderLoader.Load(source, new ImageFolderOptions { Width = settings.ImageSize, Height = settings.ImageSize, Color = settings.Color });
+            ImageDataset images = ImageFolderLoader.Load(folder, new ImageFolderOptions { Width = settings.ImageSize, Height = settings.ImageSize, Color = settings.Color });
+            if (images.Count < 2)
+            {
+                long found = images.Count;
+                images.Dispose();
+                throw DataFormatException.For(folder, $"found {found} image; training needs at least two (one is held out for testing).");
+            }
+
             ImageDataset view = Binarize(images, settings, 0);
             var (trainPart, testPart) = DatasetSubset.Split(view, TestFraction, settings.Seed);
-            return new OpenedData(trainPart, testPart, source, new Dictionary<string, string>(), view == images ? [images] : [images, view]);
+            var metadata = new Dictionary<string, string>
+            {
+                ["image_size"] = settings.ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["color"] = settings.Color.ToString(),
+            };
+            return new OpenedData(trainPart, testPart, folder, metadata, view == images ? [images] : [images, view]);
         }
 
         throw DataFormatException.For(source, $"no such data set, folder or file. Use '{Sprites}', one of: {string.Join(", ", KnownDataSources.Names)}, a folder of IDX files or images, or a .csv file.");
@@ -55,6 +79,13 @@ internal static class DataSources
     private static OpenedData OpenCsv(string path, DataSettings settings)
     {
         CsvDataset table = CsvDataset.Load(path, new CsvOptions { LabelColumn = settings.LabelColumn, Standardization = settings.Standardization });
+        if (table.Count < 2)
+        {
+            long found = table.Count;
+            table.Dispose();
+            throw DataFormatException.For(path, $"found {found} row; training needs at least two (one is held out for testing).");
+        }
+
         var (train, test) = DatasetSubset.Split(table, TestFraction, settings.Seed);
         var metadata = new Dictionary<string, string> { ["csv_standardization"] = JsonSerializer.Serialize(table.Standardization) };
         if (settings.LabelColumn is not null)

@@ -4,21 +4,11 @@ using VaeLib.Cli.Commands;
 using VaeLib.Data;
 using VaeLib.Persistence;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // The first Ctrl-C stops training between minibatches; a second one ends the process.
-    if (!cancellation.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        cancellation.Cancel();
-        Console.Error.WriteLine("Stopping after this minibatch (Ctrl-C again to quit at once)...");
-    }
-};
+using var interrupts = new Interrupts();
 
 var root = new RootCommand("vae: train variational autoencoders and look at what they learned.")
 {
-    TrainCommand.Create(cancellation.Token),
+    TrainCommand.Create(interrupts),
     ModelCommands.Sample(),
     ModelCommands.Reconstruct(),
     ModelCommands.Interpolate(),
@@ -41,12 +31,13 @@ try
 {
     return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (UsageException exception)
+catch (Exception exception) when (exception is UsageException or ArgumentException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return ExitCodes.UsageError;
 }
-catch (Exception exception) when (exception is DataFormatException or ModelFormatException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
+catch (Exception exception) when (exception is DataFormatException or ModelFormatException or IOException or UnauthorizedAccessException
+    or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return ExitCodes.DataError;

@@ -86,11 +86,39 @@ public class CommandLineTests(TrainedRun run) : IClassFixture<TrainedRun>
         result.Error.Should().Contain("error:");
     }
 
-    [Fact]
-    public void Bad_indices_and_steps_exit_2()
+    [Theory]
+    [InlineData("interpolate", "--from", "999999")]
+    [InlineData("traverse", "--steps", "1")]
+    [InlineData("traverse", "--dims", "0")]
+    [InlineData("sample", "--n", "100000000")]
+    [InlineData("sample", "--n", "0")]
+    public void Bad_values_for_a_model_command_exit_2(params string[] arguments)
     {
-        VaeProcess.Run("interpolate", "--model", run.Folder, "--from", "999999", "--device", "cpu").ExitCode.Should().Be(2);
-        VaeProcess.Run("traverse", "--model", run.Folder, "--steps", "1", "--device", "cpu").ExitCode.Should().Be(2);
+        var result = VaeProcess.Run([.. arguments, "--model", run.Folder, "--device", "cpu"]);
+
+        result.ExitCode.Should().Be(2, result.Error);
+        result.Error.Should().Contain("error:").And.Contain(arguments[1]);
+    }
+
+    [Fact]
+    public void Data_of_another_shape_than_the_model_exits_1_naming_both_shapes()
+    {
+        string table = Path.Combine(Path.GetDirectoryName(run.Folder)!, "table.csv");
+        File.WriteAllText(table, "a,b,c\n1,2,3\n4,5,6\n7,8,9\n");
+
+        var result = VaeProcess.Run("reconstruct", "--model", run.Folder, "--data", table, "--device", "cpu");
+
+        result.ExitCode.Should().Be(1, result.Error);
+        result.Error.Should().Contain("table.csv").And.Contain("[3]").And.Contain("[1, 28, 28]");
+    }
+
+    [Fact]
+    public void An_output_that_cannot_be_written_exits_1()
+    {
+        var result = VaeProcess.Run("sample", "--model", run.Folder, "--out", run.Folder, "--device", "cpu");
+
+        result.ExitCode.Should().Be(1, result.Error);
+        result.Error.Should().StartWith("error:");
     }
 
     [Theory]

@@ -66,6 +66,25 @@ public sealed class FileSourceTests : IDisposable
         result.Error.Should().Contain("bad.csv").And.Contain("three");
     }
 
+    [Fact]
+    public void A_folder_with_one_image_exits_1_and_says_why()
+    {
+        string images = Path.Combine(folder, "one");
+        WritePngs(images, 1, circle: true);
+
+        var result = VaeProcess.Run("train", "--data", images, "--epochs", "1");
+
+        result.ExitCode.Should().Be(1, result.Error);
+        result.Error.Should().Contain("one").And.Contain("at least two");
+    }
+
+    [Fact]
+    public void Options_that_do_not_apply_to_the_data_exit_2()
+    {
+        VaeProcess.Run("train", "--label-column", "kind", "--epochs", "1").ExitCode.Should().Be(2);
+        VaeProcess.Run("train", "--model", "conv", "--hidden", "64", "32", "--epochs", "1").ExitCode.Should().Be(2);
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static void WritePngs(string directory, int count, bool circle)

@@ -12,6 +12,8 @@ namespace VaeLib.Cli.Commands;
 /// <summary>The commands that load a saved model and draw pictures with it.</summary>
 internal static class ModelCommands
 {
+    private const int MaxItems = 4096;
+
     public static Command Sample()
     {
         var shared = new SharedOptions("samples.png");
@@ -20,11 +22,12 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int n = Positive(result.GetValue(count), "--n");
+            int n = Count(result.GetValue(count));
             using SavedModel saved = shared.Load(result);
+            RequireImages(saved.Model);
             using var scope = NewDisposeScope();
-            using var generator = new Generator((ulong)result.GetValue(shared.Seed), saved.Model.Device);
-            return Write(saved.Model, saved.Model.Sample(n, generator), result.GetValue(shared.Output)!, columns: 8);
+            using var generator = new Generator((ulong)result.GetValue(shared.Seed));
+            return Write(saved.Model.Sample(n, generator), result.GetValue(shared.Output)!, columns: 8);
         });
         return command;
     }
@@ -38,12 +41,13 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int n = Positive(result.GetValue(count), "--n");
+            int n = Count(result.GetValue(count));
             using SavedModel saved = shared.Load(result);
+            RequireImages(saved.Model);
             using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
             using var scope = NewDisposeScope();
             Tensor inputs = splits.Test.GetBatch(arange(Math.Min(n, splits.Test.Count))).to(saved.Model.Device);
-            return Write(saved.Model, cat([inputs, saved.Model.Reconstruct(inputs)], 0), result.GetValue(shared.Output)!, columns: (int)inputs.shape[0]);
+            return Write(cat([inputs, saved.Model.Reconstruct(inputs)], 0), result.GetValue(shared.Output)!, columns: (int)inputs.shape[0]);
         });
         return command;
     }
@@ -62,12 +66,13 @@ internal static class ModelCommands
         {
             int frames = AtLeastTwo(result.GetValue(steps), "--steps");
             using SavedModel saved = shared.Load(result);
+            RequireImages(saved.Model);
             using var scope = NewDisposeScope();
             VariationalAutoencoder model = saved.Model;
             Tensor ends;
             if (result.GetValue(prior))
             {
-                using var generator = new Generator((ulong)result.GetValue(shared.Seed), model.Device);
+                using var generator = new Generator((ulong)result.GetValue(shared.Seed));
                 ends = StandardNormalPrior.Sample(2, model.LatentSize, model.Device, generator);
             }
             else
@@ -81,7 +86,7 @@ internal static class ModelCommands
             }
 
             Tensor codes = cat([LatentPaths.Linear(ends[0], ends[1], frames), LatentPaths.Spherical(ends[0], ends[1], frames)], 0);
-            return Write(model, Decode(model, codes), result.GetValue(shared.Output)!, columns: frames);
+            return Write(Decode(model, codes), result.GetValue(shared.Output)!, columns: frames);
         });
         return command;
     }
@@ -93,7 +98,7 @@ internal static class ModelCommands
         var from = new Option<int?>("--from") { Description = "Start from this test item's μ (default: the prior's mean, z = 0)." };
         var range = new Option<double>("--range") { Description = "Each dimension sweeps [-range, range].", DefaultValueFactory = _ => 3.0 };
         var steps = new Option<int>("--steps") { Description = "Values per dimension.", DefaultValueFactory = _ => 9 };
-        var dimensions = new Option<int>("--dims") { Description = "How many dimensions to show, from the first (default: all, at most 20)." };
+        var dimensions = new Option<int?>("--dims") { Description = "How many dimensions to show, from the first (default: all, at most 20)." };
         var command = new Command("traverse", "Vary one latent dimension at a time while holding the others: one row per dimension.") { data, from, range, steps, dimensions };
         shared.AddTo(command);
         command.SetAction(result =>
@@ -105,10 +110,17 @@ internal static class ModelCommands
                 throw new UsageException("--range must be a positive number.");
             }
 
+            int? requested = result.GetValue(dimensions);
+            if (requested is <= 0)
+            {
+                throw new UsageException($"--dims must be positive; found {requested}.");
+            }
+
             using SavedModel saved = shared.Load(result);
+            RequireImages(saved.Model);
             using var scope = NewDisposeScope();
             VariationalAutoencoder model = saved.Model;
-            int shown = result.GetValue(dimensions) is int requested and > 0 ? Math.Min(requested, (int)model.LatentSize) : (int)Math.Min(model.LatentSize, 20);
+            int shown = requested is int wanted ? Math.Min(wanted, (int)model.LatentSize) : (int)Math.Min(model.LatentSize, 20);
             Tensor origin = zeros(model.LatentSize, device: model.Device);
             if (result.GetValue(from) is int item)
             {
@@ -120,7 +132,7 @@ internal static class ModelCommands
             }
 
             Tensor codes = LatentPaths.Traverse(origin, Enumerable.Range(0, shown).ToArray(), halfWidth, frames);
-            return Write(model, Decode(model, codes), result.GetValue(shared.Output)!, columns: frames);
+            return Write(Decode(model, codes), result.GetValue(shared.Output)!, columns: frames);
         });
         return command;
     }
@@ -132,13 +144,22 @@ internal static class ModelCommands
     private static OpenedData OpenFor(SavedModel saved, string? data, int seed)
     {
         IReadOnlyDictionary<string, string> facts = saved.Metadata;
-        int dataSeed = data is null && int.TryParse(facts.GetValueOrDefault("seed"), out int trained) ? trained : seed;
+        // The training seed also chose the test split of a folder or file (and the built-in sprites), so reuse it.
+        int dataSeed = int.TryParse(facts.GetValueOrDefault("seed"), out int trained) ? trained : seed;
         var binarization = Enum.TryParse(facts.GetValueOrDefault("binarization"), ignoreCase: true, out Binarization stored) && stored == Binarization.Static
             ? Binarization.Static
             : Binarization.None;
         int imageSize = int.TryParse(facts.GetValueOrDefault("image_size"), out int size) ? size : 28;
         ImageColor color = Enum.TryParse(facts.GetValueOrDefault("color"), ignoreCase: true, out ImageColor storedColor) ? storedColor : ImageColor.Grayscale;
-        return DataSources.Open(data ?? facts.GetValueOrDefault("data"), new DataSettings(dataSeed, binarization, imageSize, color));
+        OpenedData opened = DataSources.Open(data ?? facts.GetValueOrDefault("data"), new DataSettings(dataSeed, binarization, imageSize, color));
+        if (!opened.Test.ItemShape.SequenceEqual(saved.Model.InputShape))
+        {
+            string found = string.Join(", ", opened.Test.ItemShape);
+            opened.Dispose();
+            throw DataFormatException.For(opened.Source, $"items have shape [{found}], but the model expects [{string.Join(", ", saved.Model.InputShape)}].");
+        }
+
+        return opened;
     }
 
     private static Tensor Decode(VariationalAutoencoder model, Tensor codes)
@@ -147,19 +168,23 @@ internal static class ModelCommands
         return model.Likelihood.Mean(model.Decode(codes));
     }
 
-    private static int Write(VariationalAutoencoder model, Tensor images, string path, int columns)
+    private static void RequireImages(VariationalAutoencoder model)
     {
         if (model.InputShape.Count != 3)
         {
             throw new UsageException($"This model's items have shape [{string.Join(", ", model.InputShape)}]; pictures need images [C, H, W].");
         }
+    }
 
+    private static int Count(int value) =>
+        value is > 0 and <= MaxItems ? value : throw new UsageException($"--n must be between 1 and {MaxItems}; found {value}.");
+
+    private static int Write(Tensor images, string path, int columns)
+    {
         ImageGrid.SavePng(images, path, columns);
         Console.WriteLine($"Wrote {path}");
         return ExitCodes.Success;
     }
-
-    private static int Positive(int value, string name) => value > 0 ? value : throw new UsageException($"{name} must be positive; found {value}.");
 
     private static int AtLeastTwo(int value, string name) => value >= 2 ? value : throw new UsageException($"{name} must be at least 2; found {value}.");
 

@@ -26,7 +26,7 @@ internal static class RunPictures
             return;
         }
 
-        using var generator = new Generator((ulong)seed, model.Device);
+        using var generator = new Generator((ulong)seed);
         ImageGrid.SavePng(model.Sample(64, generator), Path.Combine(folder, "samples.png"), columns: 8);
         Tensor inputs = data.Test.GetBatch(arange(Math.Min(16L, data.Test.Count))).to(model.Device);
         ImageGrid.SavePng(cat([inputs, model.Reconstruct(inputs)], 0), Path.Combine(folder, "reconstructions.png"), columns: (int)inputs.shape[0]);

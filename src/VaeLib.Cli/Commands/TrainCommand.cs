@@ -15,7 +15,7 @@ internal static class TrainCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static Command Create(CancellationToken cancellation)
+    public static Command Create(Interrupts interrupts)
     {
         var data = new Option<string>("--data") { Description = "Data source: 'sprites' (built in, the default), 'fashion-mnist', an IDX or image folder, or a .csv file.", DefaultValueFactory = _ => DataSources.Sprites };
         var model = new Option<string>("--model") { Description = "Network family: mlp or conv.", DefaultValueFactory = _ => "mlp" };
@@ -64,18 +64,23 @@ internal static class TrainCommand
                 result.GetValue(variance),
                 result.GetValue(device)!,
                 result.GetValue(seed),
-                result.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)),
+                result.GetValue(output) ?? RunFiles.NewRunFolder(),
                 result.GetValue(metrics),
                 result.GetValue(quiet)),
-            cancellation));
+            interrupts));
         return command;
     }
 
-    private static int Run(TrainSettings settings, CancellationToken cancellation)
+    private static int Run(TrainSettings settings, Interrupts interrupts)
     {
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
         VaeArchitecture architecture;
+        if (settings.Model == "conv" && settings.Hidden.Length > 1)
+        {
+            throw new UsageException("--hidden takes one size with --model conv (the dense layer after the convolutions).");
+        }
+
         if (settings.ImageSize is < 4 or > 1024)
         {
             throw new UsageException($"--image-size must be between 4 and 1024; found {settings.ImageSize}.");
@@ -115,24 +120,28 @@ internal static class TrainCommand
         using VariationalAutoencoder vae = Build(architecture);
         using var trainer = new Trainer(vae, options);
         Directory.CreateDirectory(settings.Out);
-        File.WriteAllText(Path.Combine(settings.Out, "options.json"), JsonSerializer.Serialize(settings, Json));
+        RunFiles.Write(Path.Combine(settings.Out, "options.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
         console.Line($"Training a {settings.Model} VAE on {data.Source}: {data.Train.Count} training and {data.Test.Count} test items of {string.Join("x", data.Train.ItemShape)}, latent {settings.Latent}, on {trainer.Device.type}.");
 
         string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, "metrics.jsonl")] : [Path.Combine(settings.Out, "metrics.jsonl"), settings.Metrics];
         TrainingHistory history;
         using (var metrics = new MetricsWriter(metricPaths))
+        using (interrupts.Capture())
         {
             history = console.Run(
-                (epochs, batches) => trainer.Fit(data.Train, data.Test, epochs, batches, cancellation),
+                (epochs, batches) => trainer.Fit(data.Train, data.Test, epochs, batches, interrupts.Token),
                 metrics.Write);
+        }
+
+        if (history.WasCancelled)
+        {
+            Console.Error.WriteLine($"Stopped by Ctrl-C after {history.Epochs.Count} complete epochs; saving the model as it is (it includes the interrupted epoch's updates).");
         }
 
         var metadata = new Dictionary<string, string>(data.Metadata)
         {
             ["data"] = data.Source,
             ["binarization"] = settings.Binarize,
-            ["image_size"] = settings.ImageSize.ToString(CultureInfo.InvariantCulture),
-            ["color"] = settings.Color,
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
             ["epochs"] = history.Epochs.Count.ToString(CultureInfo.InvariantCulture),
         };

@@ -40,13 +40,16 @@ public sealed class GaussianPosterior
     /// Draws reparameterized samples z = μ + σ·ε with ε ~ N(0, I), so gradients flow to μ and log σ².
     /// </summary>
     /// <param name="sampleCount">Monte Carlo samples per item, K ≥ 1.</param>
-    /// <param name="generator">Random generator on the tensors' device; null uses TorchSharp's default one.</param>
+    /// <param name="generator">
+    /// Seeded random generator, or null for TorchSharp's default one. TorchSharp's generators live on the CPU: on
+    /// another device ε is drawn on the CPU and copied over, so a seeded run draws the same ε on every device.
+    /// </param>
     /// <returns>z of shape <c>[K, N, D]</c>.</returns>
     public Tensor Sample(int sampleCount = 1, Generator? generator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleCount);
         long[] shape = [sampleCount, .. Mean.shape];
-        Tensor epsilon = randn(shape, dtype: Mean.dtype, device: Mean.device, generator: generator);
+        Tensor epsilon = StandardNormalPrior.Noise(shape, Mean.dtype, Mean.device, generator);
         return Mean + (StandardDeviation * epsilon);
     }
 

@@ -20,12 +20,21 @@ public static class StandardNormalPrior
     /// <param name="count">Number of points.</param>
     /// <param name="latentSize">Dimension of z.</param>
     /// <param name="device">Device of the result.</param>
-    /// <param name="generator">Random generator on that device; null uses TorchSharp's default one.</param>
+    /// <param name="generator">Seeded random generator (TorchSharp's generators live on the CPU), or null for the default one.</param>
     /// <returns>z of shape <c>[count, latentSize]</c>.</returns>
     public static Tensor Sample(long count, long latentSize, Device? device = null, Generator? generator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentSize);
-        return randn([count, latentSize], device: device, generator: generator);
+        return Noise([count, latentSize], ScalarType.Float32, device ?? CPU, generator);
     }
+
+    /// <summary>
+    /// Standard normal noise on a device. TorchSharp 0.107 creates every generator on the CPU, and libtorch refuses a
+    /// CPU generator for a CUDA tensor, so seeded noise for another device is drawn on the CPU and copied.
+    /// </summary>
+    internal static Tensor Noise(long[] shape, ScalarType dtype, Device device, Generator? generator) =>
+        generator is null || device.type == TorchSharp.DeviceType.CPU
+            ? randn(shape, dtype: dtype, device: device, generator: generator)
+            : randn(shape, dtype: dtype, device: CPU, generator: generator).to(device);
 }

@@ -70,7 +70,16 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
             throw new ModelFormatException($"{descriptionPath}: format version {description.FormatVersion} is not supported by this VaeLib (it reads version {FormatVersion}).");
         }
 
-        VariationalAutoencoder model = description.Architecture.Build();
+        VariationalAutoencoder model;
+        try
+        {
+            model = description.Architecture.Build();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ModelFormatException($"{descriptionPath}: the architecture cannot be built: {exception.Message}", exception);
+        }
+
         try
         {
             model.load(weightsPath);
@@ -88,17 +97,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     /// <summary>Disposes the model's native tensors.</summary>
     public void Dispose() => Model.Dispose();
 
-    private static void WriteAtomically(string path, Action<string> write)
-    {
-        string temporary = path + ".tmp";
-        write(temporary);
-        using (var stream = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite))
-        {
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, Action<string> write) => AtomicFile.Write(path, write);
 
     private sealed record ModelDescription(int FormatVersion, VaeArchitecture? Architecture, Dictionary<string, string>? Metadata);
 }

@@ -48,7 +48,7 @@ public sealed class Trainer : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Optimizer, "Unknown optimizer."),
         };
         shuffleGenerator = new Generator(Options.Seed, CPU);
-        noiseGenerator = new Generator(Options.Seed ^ NoiseSeedOffset, Device);
+        noiseGenerator = new Generator(Options.Seed ^ NoiseSeedOffset);
         loss = new ElboLoss(Options.Beta);
     }
 
@@ -115,6 +115,12 @@ public sealed class Trainer : IDisposable
                 means[1],
                 means[2],
                 validation is null ? null : Evaluate(validation));
+            if (report.Validation is { } checkedValidation && !double.IsFinite(checkedValidation.Loss))
+            {
+                throw new InvalidOperationException(
+                    $"The validation loss after epoch {epoch} is {checkedValidation.Loss} while the training loss is {means[0]:F2}: check the validation data for NaN or infinite values, or values outside the likelihood's range.");
+            }
+
             reports.Add(report);
             progress?.Report(report);
         }
@@ -137,7 +143,7 @@ public sealed class Trainer : IDisposable
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            using var generator = new Generator(Options.Seed + 1, Device);
+            using var generator = new Generator(Options.Seed + 1);
             Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
             for (long start = 0; start < data.Count; start += Options.BatchSize)
             {

@@ -67,7 +67,7 @@ public static class ImageGrid
         return data.ToArray();
     }
 
-    /// <summary>Writes images as one PNG file, row by row.</summary>
+    /// <summary>Writes images as one PNG file, row by row (through a temporary file and a rename).</summary>
     /// <param name="images">Images <c>[N, C, H, W]</c>, C = 1 or 3, intensities in [0, 1].</param>
     /// <param name="path">The file to write.</param>
     /// <param name="columns">Images per row.</param>
@@ -76,12 +76,6 @@ public static class ImageGrid
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] png = EncodePng(images, columns, scale);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        File.WriteAllBytes(path, png);
+        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, png));
     }
 }

@@ -59,6 +59,17 @@ public sealed class SavedModelTests : IDisposable
     }
 
     [Fact]
+    public void An_architecture_that_cannot_be_built_is_refused_naming_the_file()
+    {
+        Save();
+        string path = Path.Combine(folder, "model.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"kind\": \"mlp\"", "\"kind\": \"conv\"", StringComparison.Ordinal));
+
+        FluentActions.Invoking(() => SavedModel.Load(folder))
+            .Should().Throw<ModelFormatException>().WithMessage("*model.json*cannot be built*");
+    }
+
+    [Fact]
     public void Truncated_weights_and_broken_json_are_refused()
     {
         Save();

@@ -134,6 +134,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_validation_set_with_nan_stops_training_with_a_message()
+    {
+        using var scope = NewDisposeScope();
+        using var training = new TensorDataset(rand(64, 4));
+        Tensor broken = rand(16, 4);
+        broken[3, 1] = tensor(float.NaN);
+        using var validation = new TensorDataset(broken);
+        using var model = VariationalAutoencoder.CreateMlp([4], latentSize: 2, hiddenSizes: [8]);
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 3, BatchSize = 16, Device = ComputeDevice.Cpu });
+
+        FluentActions.Invoking(() => trainer.Fit(training, validation))
+            .Should().Throw<InvalidOperationException>().WithMessage("*validation loss after epoch 1 is NaN*");
+    }
+
+    [Fact]
     public void Asking_for_cuda_where_there_is_none_is_a_clear_error()
     {
         if (cuda.is_available())
