@@ -19,7 +19,9 @@ public sealed class Trainer : IDisposable
 {
     private const ulong NoiseSeedOffset = 0x9E3779B97F4A7C15;
 
-    private readonly optim.Optimizer optimizer;
+    private readonly TorchSharp.Modules.OptimizerHelper optimizer;
+    private readonly List<EpochReport> history = [];
+    private readonly List<TorchSharp.Modules.Parameter> trainableParameters;
     private readonly Generator shuffleGenerator;
     private readonly Generator noiseGenerator;
     private readonly ElboLoss loss;
@@ -41,6 +43,7 @@ public sealed class Trainer : IDisposable
             throw new ArgumentException("The model has no trainable parameters.", nameof(model));
         }
 
+        trainableParameters = trainable;
         optimizer = Options.Optimizer switch
         {
             OptimizerKind.Adam => optim.Adam(trainable, Options.LearningRate),
@@ -61,13 +64,24 @@ public sealed class Trainer : IDisposable
     /// <summary>The device the model was moved to.</summary>
     public Device Device { get; }
 
-    /// <summary>Trains for <see cref="TrainerOptions.Epochs"/> epochs.</summary>
+    /// <summary>Epochs completed so far, including those restored by <see cref="LoadCheckpoint"/>.</summary>
+    public int CompletedEpochs => history.Count;
+
+    /// <summary>The reports of all completed epochs, including those restored by <see cref="LoadCheckpoint"/>.</summary>
+    public IReadOnlyList<EpochReport> History => history;
+
+
+    /// <summary>
+    /// Trains until <see cref="TrainerOptions.Epochs"/> epochs are complete in all (so a trainer restored from a
+    /// checkpoint continues where it stopped), writing a checkpoint every <see cref="TrainerOptions.CheckpointEvery"/>
+    /// epochs when <see cref="TrainerOptions.CheckpointDirectory"/> is set.
+    /// </summary>
     /// <param name="training">Training items; their shape must be the model's input shape.</param>
     /// <param name="validation">Optional items evaluated after each epoch.</param>
     /// <param name="progress">Receives a report after each epoch, on the training thread.</param>
     /// <param name="batchProgress">Receives a report after each minibatch, on the training thread (for progress bars).</param>
     /// <param name="cancellationToken">Stops training between minibatches; the epoch in progress is not reported.</param>
-    /// <returns>The reports of the completed epochs, and whether training was cancelled.</returns>
+    /// <returns>The reports of all completed epochs, and whether training was cancelled.</returns>
     /// <exception cref="ArgumentException">A data set's item shape differs from the model's input shape.</exception>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
     public TrainingHistory Fit(
@@ -83,26 +97,27 @@ public sealed class Trainer : IDisposable
             CheckShape(validation, nameof(validation));
         }
 
-        var reports = new List<EpochReport>();
-        for (int epoch = 1; epoch <= Options.Epochs; epoch++)
+        for (int epoch = history.Count + 1; epoch <= Options.Epochs; epoch++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return new TrainingHistory(reports, WasCancelled: true);
+                return new TrainingHistory(history.ToArray(), WasCancelled: true);
             }
 
             var stopwatch = Stopwatch.StartNew();
             double[]? means = TrainEpoch(training, epoch, batchProgress, cancellationToken);
             if (means is null)
             {
-                return new TrainingHistory(reports, WasCancelled: true);
+                return new TrainingHistory(history.ToArray(), WasCancelled: true);
             }
 
             stopwatch.Stop();
             if (!double.IsFinite(means[0]))
             {
+                string where = means[3] >= 0 ? $" (first at minibatch {means[3] + 1})" : string.Empty;
+                string kept = Options.CheckpointDirectory is null ? string.Empty : $" The last good checkpoint in {Options.CheckpointDirectory} is kept.";
                 throw new InvalidOperationException(
-                    $"Training diverged in epoch {epoch}: the mean loss is {means[0]}. Lower the learning rate, check the data for NaN or infinite values, or use a likelihood that suits the data's range.");
+                    $"Training diverged in epoch {epoch}{where}: the mean loss is {means[0]}. Lower the learning rate, set a gradient-norm limit, check the data for NaN or infinite values, or use a likelihood that suits the data's range.{kept}");
             }
 
             double seconds = stopwatch.Elapsed.TotalSeconds;
@@ -121,11 +136,76 @@ public sealed class Trainer : IDisposable
                     $"The validation loss after epoch {epoch} is {checkedValidation.Loss} while the training loss is {means[0]:F2}: check the validation data for NaN or infinite values, or values outside the likelihood's range.");
             }
 
-            reports.Add(report);
+            history.Add(report);
+            if (Options.CheckpointDirectory is not null && (epoch % Options.CheckpointEvery == 0 || epoch == Options.Epochs))
+            {
+                SaveCheckpoint(Options.CheckpointDirectory);
+            }
+
             progress?.Report(report);
         }
 
-        return new TrainingHistory(reports, WasCancelled: false);
+        return new TrainingHistory(history.ToArray(), WasCancelled: false);
+    }
+
+    /// <summary>
+    /// Writes the trainer's state — the model's weights, the optimizer's state, the random generators' states, the
+    /// completed epochs and their reports — to a folder, so <see cref="LoadCheckpoint"/> continues the same run.
+    /// </summary>
+    /// <param name="directory">The folder; a previous checkpoint there is replaced only once the new one is complete.</param>
+    public void SaveCheckpoint(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        string weights = Path.Combine(directory, TrainingCheckpoint.WeightsFileName);
+        string optimizerState = Path.Combine(directory, TrainingCheckpoint.OptimizerFileName);
+        AtomicFile.Write(weights, path => Model.save(path));
+        AtomicFile.Write(optimizerState, path => optimizer.save_state_dict(path));
+        new TrainingCheckpoint(
+            TrainingCheckpoint.CurrentFormatVersion,
+            history.Count,
+            history.ToArray(),
+            GeneratorState(shuffleGenerator),
+            GeneratorState(noiseGenerator),
+            TrainingCheckpoint.Hash(weights),
+            TrainingCheckpoint.Hash(optimizerState)).WriteDescription(directory);
+    }
+
+    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> into this trainer and its model.</summary>
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <exception cref="Persistence.ModelFormatException">The folder is not a complete, intact checkpoint, or it is for another architecture.</exception>
+    public void LoadCheckpoint(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        TrainingCheckpoint checkpoint = TrainingCheckpoint.Read(directory);
+        try
+        {
+            Model.load(Path.Combine(directory, TrainingCheckpoint.WeightsFileName));
+            Model.to(Device);
+            optimizer.load_state_dict(Path.Combine(directory, TrainingCheckpoint.OptimizerFileName));
+            SetGeneratorState(shuffleGenerator, checkpoint.ShuffleGeneratorState);
+            SetGeneratorState(noiseGenerator, checkpoint.NoiseGeneratorState);
+        }
+        catch (Exception exception) when (exception is not Persistence.ModelFormatException and not OutOfMemoryException)
+        {
+            throw new Persistence.ModelFormatException($"{directory}: the checkpoint does not fit this model and optimizer: {exception.Message}", exception);
+        }
+
+        history.Clear();
+        history.AddRange(checkpoint.History);
+    }
+
+    private static string GeneratorState(Generator generator)
+    {
+        using var state = generator.get_state();
+        return Convert.ToBase64String(state.data<byte>().ToArray());
+    }
+
+    private static void SetGeneratorState(Generator generator, string base64)
+    {
+        byte[] bytes = Convert.FromBase64String(base64);
+        using var state = tensor(bytes, [bytes.Length], ScalarType.Byte);
+        generator.set_state(state);
     }
 
     /// <summary>
@@ -177,7 +257,9 @@ public sealed class Trainer : IDisposable
         Model.train();
         using var epochScope = NewDisposeScope();
         Tensor order = randperm(training.Count, generator: shuffleGenerator);
+        // Loss, reconstruction, KL, and the first minibatch whose loss was not finite (−1 for none), kept on the device.
         Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
+        Tensor firstBad = full(1, -1.0, dtype: ScalarType.Float64, device: Device);
         for (long start = 0; start < training.Count; start += Options.BatchSize)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -191,16 +273,23 @@ public sealed class Trainer : IDisposable
             optimizer.zero_grad();
             ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, noiseGenerator).Mean();
             terms.Loss.backward();
+            if (Options.MaxGradientNorm is double limit)
+            {
+                nn.utils.clip_grad_norm_(trainableParameters, limit);
+            }
+
             optimizer.step();
             using (no_grad())
             {
                 sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
+                Tensor bad = terms.Loss.isfinite().logical_not().logical_and(firstBad.lt(0));
+                firstBad.copy_(where(bad, full(1, (double)(start / Options.BatchSize), dtype: ScalarType.Float64, device: Device), firstBad));
             }
 
             batchProgress?.Report(new BatchProgress(epoch, (start / Options.BatchSize) + 1, batches));
         }
 
-        return (sums / training.Count).cpu().data<double>().ToArray();
+        return cat([sums / training.Count, firstBad]).cpu().data<double>().ToArray();
     }
 
     private void CheckShape(IDataset data, string name)

@@ -8,6 +8,8 @@ public sealed record TrainerOptions
     private readonly double learningRate = 1e-3;
     private readonly double beta = 1.0;
     private readonly int samplesPerItem = 1;
+    private readonly double? maxGradientNorm;
+    private readonly int checkpointEvery = 1;
 
     /// <summary>Passes over the training set. Default 10.</summary>
     public int Epochs
@@ -56,4 +58,26 @@ public sealed record TrainerOptions
 
     /// <summary>Where to train. Default <see cref="ComputeDevice.Auto"/>.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>
+    /// Clip the gradients' total L2 norm to this value before each step (reads the norm on the host each minibatch);
+    /// null for no clipping. Default null.
+    /// </summary>
+    public double? MaxGradientNorm
+    {
+        get => maxGradientNorm;
+        init => maxGradientNorm = value is null || (value > 0 && double.IsFinite(value.Value))
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), value, "The gradient-norm limit must be positive and finite.");
+    }
+
+    /// <summary>Folder for training checkpoints (see <see cref="Trainer.SaveCheckpoint"/>); null for none. Default null.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>With <see cref="CheckpointDirectory"/> set, write a checkpoint every this many epochs and after the last. Default 1.</summary>
+    public int CheckpointEvery
+    {
+        get => checkpointEvery;
+        init => checkpointEvery = OptionChecks.Positive(value, nameof(CheckpointEvery), "The checkpoint interval");
+    }
 }
