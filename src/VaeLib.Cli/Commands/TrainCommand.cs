@@ -40,13 +40,26 @@ internal static class TrainCommand
         var metrics = new Option<string?>("--metrics") { Description = "Also write the per-epoch metrics (JSON lines) to this file." };
         var binarize = new Option<string>("--binarize") { Description = "Binarize image intensities per batch: none, static (threshold 0.5) or dynamic (sampled).", DefaultValueFactory = _ => "none" };
         binarize.AcceptOnlyFromAmong("none", "static", "dynamic");
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a training checkpoint (run folder/checkpoint) every N epochs.", DefaultValueFactory = _ => 1 };
+        var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the gradients' total norm to this value (off by default)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint, with its options (--epochs may raise the total)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, quiet,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet,
         };
-        command.SetAction(result => Run(
+        command.SetAction(result =>
+        {
+            string? resumeFolder = result.GetValue(resume);
+            if (resumeFolder is not null)
+            {
+                TrainSettings saved = ReadSettings(resumeFolder);
+                int total = result.GetResult(epochs) is { Implicit: false } ? result.GetValue(epochs) : saved.Epochs;
+                return Run(saved with { Epochs = total, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics) }, interrupts, resumeFolder);
+            }
+
+            return Run(
             new TrainSettings(
                 result.GetValue(data)!,
                 result.GetValue(binarize)!,
@@ -66,12 +79,35 @@ internal static class TrainCommand
                 result.GetValue(seed),
                 result.GetValue(output) ?? RunFiles.NewRunFolder(),
                 result.GetValue(metrics),
+                result.GetValue(checkpointEvery),
+                result.GetValue(maxGradNorm),
                 result.GetValue(quiet)),
-            interrupts));
+            interrupts,
+            resumeFrom: null);
+        });
         return command;
     }
 
-    private static int Run(TrainSettings settings, Interrupts interrupts)
+    private static TrainSettings ReadSettings(string folder)
+    {
+        string path = Path.Combine(folder, "options.json");
+        if (!File.Exists(path))
+        {
+            throw new ModelFormatException($"{folder}: not a vae train run folder (no options.json).");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Json)
+                ?? throw new ModelFormatException($"{path}: the file is empty.");
+        }
+        catch (JsonException exception)
+        {
+            throw new ModelFormatException($"{path}: not valid run options: {exception.Message}", exception);
+        }
+    }
+
+    private static int Run(TrainSettings settings, Interrupts interrupts, string? resumeFrom)
     {
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
@@ -100,6 +136,9 @@ internal static class TrainCommand
                 Beta = settings.Beta,
                 Seed = (ulong)settings.Seed,
                 Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
+                CheckpointDirectory = Path.Combine(settings.Out, "checkpoint"),
+                CheckpointEvery = settings.CheckpointEvery,
+                MaxGradientNorm = settings.MaxGradNorm,
             };
             architecture = new VaeArchitecture
             {
@@ -119,13 +158,19 @@ internal static class TrainCommand
         manual_seed(settings.Seed);
         using VariationalAutoencoder vae = Build(architecture);
         using var trainer = new Trainer(vae, options);
+        if (resumeFrom is not null)
+        {
+            trainer.LoadCheckpoint(options.CheckpointDirectory);
+            console.Line($"Resuming {resumeFrom} after epoch {trainer.CompletedEpochs} of {settings.Epochs}.");
+        }
+
         Directory.CreateDirectory(settings.Out);
         RunFiles.Write(Path.Combine(settings.Out, "options.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
         console.Line($"Training a {settings.Model} VAE on {data.Source}: {data.Train.Count} training and {data.Test.Count} test items of {string.Join("x", data.Train.ItemShape)}, latent {settings.Latent}, on {trainer.Device.type}.");
 
         string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, "metrics.jsonl")] : [Path.Combine(settings.Out, "metrics.jsonl"), settings.Metrics];
         TrainingHistory history;
-        using (var metrics = new MetricsWriter(metricPaths))
+        using (var metrics = new MetricsWriter(metricPaths, trainer.History))
         using (interrupts.Capture())
         {
             history = console.Run(
@@ -135,7 +180,7 @@ internal static class TrainCommand
 
         if (history.WasCancelled)
         {
-            Console.Error.WriteLine($"Stopped by Ctrl-C after {history.Epochs.Count} complete epochs; saving the model as it is (it includes the interrupted epoch's updates).");
+            Console.Error.WriteLine($"Stopped by Ctrl-C after {history.Epochs.Count} complete epochs; saving the model as it is (it includes the interrupted epoch's updates). 'vae train --resume {settings.Out}' continues from the checkpoint of epoch {history.Epochs.Count}.");
         }
 
         var metadata = new Dictionary<string, string>(data.Metadata)
@@ -196,5 +241,7 @@ internal static class TrainCommand
         int Seed,
         string Out,
         string? Metrics,
+        int CheckpointEvery,
+        double? MaxGradNorm,
         bool Quiet);
 }

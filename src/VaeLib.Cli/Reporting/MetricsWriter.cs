@@ -11,7 +11,8 @@ internal sealed class MetricsWriter : IDisposable
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
     private readonly List<StreamWriter> writers = [];
 
-    public MetricsWriter(IEnumerable<string> paths)
+    /// <summary>Opens the files, and writes the epochs already done (of a resumed run) first.</summary>
+    public MetricsWriter(IEnumerable<string> paths, IReadOnlyList<EpochReport> completed)
     {
         foreach (string path in paths.Distinct(StringComparer.Ordinal))
         {
@@ -23,12 +24,22 @@ internal sealed class MetricsWriter : IDisposable
 
             writers.Add(new StreamWriter(path, append: false) { AutoFlush = true });
         }
+
+        foreach (EpochReport report in completed)
+        {
+            Write(report, residentMegabytes: null);
+        }
     }
 
     public void Write(EpochReport report)
     {
         using var process = Process.GetCurrentProcess();
         process.Refresh();
+        Write(report, Math.Round(process.WorkingSet64 / (1024.0 * 1024.0), 1));
+    }
+
+    private void Write(EpochReport report, double? residentMegabytes)
+    {
         var line = new EpochMetrics(
             report.Epoch,
             Math.Round(report.Seconds, 3),
@@ -39,7 +50,7 @@ internal sealed class MetricsWriter : IDisposable
             report.Validation?.Loss,
             report.Validation?.Reconstruction,
             report.Validation?.Kl,
-            Math.Round(process.WorkingSet64 / (1024.0 * 1024.0), 1));
+            residentMegabytes);
         string text = JsonSerializer.Serialize(line, Json);
         foreach (StreamWriter writer in writers)
         {
@@ -65,5 +76,5 @@ internal sealed class MetricsWriter : IDisposable
         [property: JsonPropertyName("test_loss")] double? TestLoss,
         [property: JsonPropertyName("test_recon")] double? TestReconstruction,
         [property: JsonPropertyName("test_kl")] double? TestKl,
-        [property: JsonPropertyName("rss_mb")] double ResidentMegabytes);
+        [property: JsonPropertyName("rss_mb")] double? ResidentMegabytes);
 }
