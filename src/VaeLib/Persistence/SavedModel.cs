@@ -42,9 +42,10 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
 
     /// <summary>Loads a model saved by <see cref="Save"/>, on the CPU, in evaluation mode.</summary>
     /// <param name="directory">The folder.</param>
+    /// <param name="registry">Factories for the custom modules the model uses, if any.</param>
     /// <returns>The model, its architecture and metadata.</returns>
     /// <exception cref="ModelFormatException">The folder is missing a file, or a file is unreadable or of another format version.</exception>
-    public static SavedModel Load(string directory)
+    public static SavedModel Load(string directory, ModuleRegistry? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string descriptionPath = Path.Combine(directory, DescriptionFileName);
@@ -73,7 +74,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         VariationalAutoencoder model;
         try
         {
-            model = description.Architecture.Build();
+            model = description.Architecture.Build(registry);
         }
         catch (ArgumentException exception)
         {

@@ -56,27 +56,52 @@ public sealed record VaeArchitecture
             : throw new ArgumentOutOfRangeException(nameof(GaussianVariance), value, "The Gaussian variance must be positive and finite.");
     }
 
+    /// <summary>Name of a custom encoder registered in a <see cref="ModuleRegistry"/>; null for the built-in one of <see cref="Kind"/>.</summary>
+    public string? CustomEncoder { get; init; }
+
+    /// <summary>Name of a custom decoder registered in a <see cref="ModuleRegistry"/>; null for the built-in one of <see cref="Kind"/>.</summary>
+    public string? CustomDecoder { get; init; }
+
+    /// <summary>Settings of the custom modules, saved with the model and handed to their factories.</summary>
+    public IReadOnlyDictionary<string, string> CustomSettings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Builds a freshly initialised model of this architecture, on the CPU.</summary>
+    /// <param name="registry">Factories for the custom modules the architecture names; not needed for built-in ones.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="ArgumentException">The architecture does not fit the input shape (e.g. a conv model on vectors).</exception>
-    public VariationalAutoencoder Build()
+    /// <exception cref="ArgumentException">The architecture does not fit the input shape (e.g. a conv model on vectors), or names a custom module that is not registered.</exception>
+    public VariationalAutoencoder Build(ModuleRegistry? registry = null)
     {
         Likelihood likelihood = Likelihood == LikelihoodKind.Gaussian ? new GaussianLikelihood(GaussianVariance) : new BernoulliLikelihood();
+        var spec = new ModuleSpec(InputShape, LatentSize, CustomSettings);
+        registry ??= new ModuleRegistry();
+        Encoder encoder = CustomEncoder is null ? BuiltInEncoder() : registry.CreateEncoder(CustomEncoder, spec);
+        Decoder decoder = CustomDecoder is null ? BuiltInDecoder() : registry.CreateDecoder(CustomDecoder, spec);
+        return new VariationalAutoencoder(encoder, decoder, likelihood);
+    }
+
+    private Encoder BuiltInEncoder()
+    {
         if (Kind == ModelKind.Mlp)
         {
-            var encoder = new MlpEncoder(new MlpEncoderOptions { InputShape = InputShape, HiddenSizes = HiddenSizes, Activation = Activation });
-            var decoder = new MlpDecoder(new MlpDecoderOptions { LatentSize = LatentSize, OutputShape = InputShape, HiddenSizes = HiddenSizes.Reverse().ToArray(), Activation = Activation });
-            return new VariationalAutoencoder(encoder, decoder, likelihood);
+            return new MlpEncoder(new MlpEncoderOptions { InputShape = InputShape, HiddenSizes = HiddenSizes, Activation = Activation });
         }
 
-        if (InputShape.Count != 3)
-        {
-            throw new ArgumentException($"A conv model needs images [C, H, W]; the data's items have shape {Shapes.Format(InputShape)}. Use the mlp model.", nameof(InputShape));
-        }
-
-        int featureSize = HiddenSizes.Count > 0 ? HiddenSizes[0] : 0;
-        var convEncoder = new ConvEncoder(new ConvEncoderOptions { InputShape = InputShape, FeatureSize = featureSize, Activation = Activation });
-        var convDecoder = new ConvTransposeDecoder(new ConvTransposeDecoderOptions { LatentSize = LatentSize, OutputShape = InputShape, FeatureSize = featureSize, Activation = Activation });
-        return new VariationalAutoencoder(convEncoder, convDecoder, likelihood);
+        return new ConvEncoder(new ConvEncoderOptions { InputShape = ConvShape(), FeatureSize = ConvFeatureSize, Activation = Activation });
     }
+
+    private Decoder BuiltInDecoder()
+    {
+        if (Kind == ModelKind.Mlp)
+        {
+            return new MlpDecoder(new MlpDecoderOptions { LatentSize = LatentSize, OutputShape = InputShape, HiddenSizes = HiddenSizes.Reverse().ToArray(), Activation = Activation });
+        }
+
+        return new ConvTransposeDecoder(new ConvTransposeDecoderOptions { LatentSize = LatentSize, OutputShape = ConvShape(), FeatureSize = ConvFeatureSize, Activation = Activation });
+    }
+
+    private int ConvFeatureSize => HiddenSizes.Count > 0 ? HiddenSizes[0] : 0;
+
+    private IReadOnlyList<long> ConvShape() => InputShape.Count == 3
+        ? InputShape
+        : throw new ArgumentException($"A conv model needs images [C, H, W]; the data's items have shape {Shapes.Format(InputShape)}. Use the mlp model.", nameof(InputShape));
 }
