@@ -138,6 +138,7 @@ internal static class TrainCommand
                 Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
                 CheckpointDirectory = Path.Combine(settings.Out, "checkpoint"),
                 CheckpointEvery = settings.CheckpointEvery,
+                CheckpointOnCancel = true,
                 MaxGradientNorm = settings.MaxGradNorm,
             };
             architecture = new VaeArchitecture

@@ -21,6 +21,7 @@ public sealed class Trainer : IDisposable
 
     private readonly TorchSharp.Modules.OptimizerHelper optimizer;
     private readonly List<EpochReport> history = [];
+    private int checkpointedEpochs = -1;
     private readonly List<TorchSharp.Modules.Parameter> trainableParameters;
     private readonly Generator shuffleGenerator;
     private readonly Generator noiseGenerator;
@@ -99,15 +100,18 @@ public sealed class Trainer : IDisposable
 
         for (int epoch = history.Count + 1; epoch <= Options.Epochs; epoch++)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return new TrainingHistory(history.ToArray(), WasCancelled: true);
-            }
-
+            // A cancelled epoch cannot be resumed exactly, so the state at its start is what a final checkpoint holds.
+            bool snapshotNeeded = Options.CheckpointDirectory is not null && Options.CheckpointOnCancel && checkpointedEpochs != history.Count;
+            StateSnapshot? epochStart = snapshotNeeded ? TakeSnapshot() : null;
             var stopwatch = Stopwatch.StartNew();
-            double[]? means = TrainEpoch(training, epoch, batchProgress, cancellationToken);
+            double[]? means = cancellationToken.IsCancellationRequested ? null : TrainEpoch(training, epoch, batchProgress, cancellationToken);
             if (means is null)
             {
+                if (epochStart is not null)
+                {
+                    WriteCheckpoint(Options.CheckpointDirectory!, epochStart);
+                }
+
                 return new TrainingHistory(history.ToArray(), WasCancelled: true);
             }
 
@@ -156,19 +160,7 @@ public sealed class Trainer : IDisposable
     public void SaveCheckpoint(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        string weights = Path.Combine(directory, TrainingCheckpoint.WeightsFileName);
-        string optimizerState = Path.Combine(directory, TrainingCheckpoint.OptimizerFileName);
-        AtomicFile.Write(weights, path => Model.save(path));
-        AtomicFile.Write(optimizerState, path => optimizer.save_state_dict(path));
-        new TrainingCheckpoint(
-            TrainingCheckpoint.CurrentFormatVersion,
-            history.Count,
-            history.ToArray(),
-            GeneratorState(shuffleGenerator),
-            GeneratorState(noiseGenerator),
-            TrainingCheckpoint.Hash(weights),
-            TrainingCheckpoint.Hash(optimizerState)).WriteDescription(directory);
+        WriteCheckpoint(directory, TakeSnapshot());
     }
 
     /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> into this trainer and its model.</summary>
@@ -193,6 +185,40 @@ public sealed class Trainer : IDisposable
 
         history.Clear();
         history.AddRange(checkpoint.History);
+        checkpointedEpochs = history.Count;
+    }
+
+    private StateSnapshot TakeSnapshot()
+    {
+        using var weights = new MemoryStream();
+        using (var writer = new BinaryWriter(weights, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Model.save(writer);
+        }
+
+        using var optimizerState = new MemoryStream();
+        using (var writer = new BinaryWriter(optimizerState, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            optimizer.save_state_dict(writer);
+        }
+
+        return new StateSnapshot(weights.ToArray(), optimizerState.ToArray(), GeneratorState(shuffleGenerator), GeneratorState(noiseGenerator), history.ToArray());
+    }
+
+    private void WriteCheckpoint(string directory, StateSnapshot snapshot)
+    {
+        Directory.CreateDirectory(directory);
+        AtomicFile.Write(Path.Combine(directory, TrainingCheckpoint.WeightsFileName), path => File.WriteAllBytes(path, snapshot.Weights));
+        AtomicFile.Write(Path.Combine(directory, TrainingCheckpoint.OptimizerFileName), path => File.WriteAllBytes(path, snapshot.Optimizer));
+        new TrainingCheckpoint(
+            TrainingCheckpoint.CurrentFormatVersion,
+            snapshot.History.Count,
+            snapshot.History,
+            snapshot.ShuffleState,
+            snapshot.NoiseState,
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(snapshot.Weights)),
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(snapshot.Optimizer))).WriteDescription(directory);
+        checkpointedEpochs = snapshot.History.Count;
     }
 
     private static string GeneratorState(Generator generator)
@@ -307,4 +333,7 @@ public sealed class Trainer : IDisposable
                 name);
         }
     }
+
+    /// <summary>The trainer's state at one moment, serialized, ready to be written as a checkpoint.</summary>
+    private sealed record StateSnapshot(byte[] Weights, byte[] Optimizer, string ShuffleState, string NoiseState, IReadOnlyList<EpochReport> History);
 }

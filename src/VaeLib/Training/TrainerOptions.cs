@@ -74,6 +74,12 @@ public sealed record TrainerOptions
     /// <summary>Folder for training checkpoints (see <see cref="Trainer.SaveCheckpoint"/>); null for none. Default null.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// With <see cref="CheckpointDirectory"/> set, on cancellation write a checkpoint of the last completed epoch if it
+    /// was not written yet (the trainer keeps the state at each epoch's start in memory for this). Default false.
+    /// </summary>
+    public bool CheckpointOnCancel { get; init; }
+
     /// <summary>With <see cref="CheckpointDirectory"/> set, write a checkpoint every this many epochs and after the last. Default 1.</summary>
     public int CheckpointEvery
     {

@@ -87,7 +87,48 @@ public sealed class CheckpointTests : IDisposable
             .Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("MaxGradientNorm");
     }
 
+    [Fact]
+    public void Cancelling_mid_epoch_writes_a_final_checkpoint_of_the_last_complete_epoch_that_resumes_exactly()
+    {
+        using var data = SpritesDataset.Generate(new SpritesOptions { Count = 256, ImageSize = 12, Seed = 9 });
+        double[] uninterrupted = Train(data, epochs: 5, checkpoint: null, resume: false);
+        using var cancellation = new CancellationTokenSource();
+
+        // Eight minibatches per epoch: the 20th batch is the fourth of epoch 3.
+        manual_seed(1);
+        using (var model = VariationalAutoencoder.CreateMlp(data.ItemShape, latentSize: 3, hiddenSizes: [16]))
+        using (var trainer = new Trainer(model, new TrainerOptions { Epochs = 5, BatchSize = 32, Device = ComputeDevice.Cpu, Seed = 7, CheckpointDirectory = folder, CheckpointEvery = 10, CheckpointOnCancel = true }))
+        {
+            TrainingHistory stopped = trainer.Fit(new CancellingDataset(data, cancelOnCall: 20, cancellation), cancellationToken: cancellation.Token);
+            stopped.WasCancelled.Should().BeTrue();
+            stopped.Epochs.Should().HaveCount(2);
+        }
+
+        double[] resumed = Train(data, epochs: 5, checkpoint: folder, resume: true);
+
+        resumed.Should().Equal(uninterrupted, (a, b) => Math.Abs(a - b) <= 1e-6 * Math.Abs(b));
+    }
+
     public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private sealed class CancellingDataset(IDataset inner, int cancelOnCall, CancellationTokenSource cancellation) : IDataset
+    {
+        private int calls;
+
+        public long Count => inner.Count;
+
+        public IReadOnlyList<long> ItemShape => inner.ItemShape;
+
+        public Tensor GetBatch(Tensor indices)
+        {
+            if (++calls == cancelOnCall)
+            {
+                cancellation.Cancel();
+            }
+
+            return inner.GetBatch(indices);
+        }
+    }
 
     private static double[] Train(SpritesDataset data, int epochs, string? checkpoint, bool resume, double? maxGradientNorm = null)
     {
