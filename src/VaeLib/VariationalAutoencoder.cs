@@ -146,12 +146,40 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     }
 
     /// <summary>Reconstructs a batch deterministically: the likelihood's mean at z = μ. No gradients are recorded.</summary>
-    /// <param name="input">Batch <c>[N, *InputShape]</c>.</param>
+    /// <param name="input">Batch <c>[N, *InputShape]</c> of finite values (checked, see <see cref="CheckInput"/>).</param>
     /// <returns>E[x | z = μ(x)], <c>[N, *InputShape]</c>.</returns>
     public Tensor Reconstruct(Tensor input)
     {
+        CheckInput(input);
         using var noGrad = no_grad();
         return Likelihood.Mean(Decode(Encode(input).Mean));
+    }
+
+    /// <summary>
+    /// Checks that a batch fits the model: its shape, and that every value is finite (the encoder cannot use NaN for
+    /// a missing value). It reads the data on the host once, so the training loop does not call it per minibatch.
+    /// </summary>
+    /// <param name="input">Batch <c>[N, *InputShape]</c>.</param>
+    /// <exception cref="ArgumentException">The shape differs (expected and found are named) or an item holds NaN or infinity (the first such item is named).</exception>
+    public void CheckInput(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.dim() != InputShape.Count + 1 || !input.shape.Skip(1).SequenceEqual(InputShape))
+        {
+            throw new ArgumentException(
+                $"Expected a batch of shape [N, {string.Join(", ", InputShape)}]; found {Shapes.Format(input.shape)}.",
+                nameof(input));
+        }
+
+        using var scope = NewDisposeScope();
+        Tensor badItems = input.isfinite().logical_not().flatten(1).any(1);
+        if (badItems.any().item<bool>())
+        {
+            long first = badItems.nonzero()[0, 0].item<long>();
+            throw new ArgumentException(
+                $"Item {first} of the batch holds NaN or infinite values; the model cannot impute them. Fill the missing values (CSV loading replaces empty cells with the column mean) or remove the item.",
+                nameof(input));
+        }
     }
 
     /// <summary>Generates new items: z ~ N(0, I), then the likelihood's mean. No gradients are recorded.</summary>

@@ -65,6 +65,19 @@ public class VariationalAutoencoderTests
     }
 
     [Fact]
+    public void Input_with_nan_is_rejected_naming_the_item()
+    {
+        using var scope = NewDisposeScope();
+        using var model = VariationalAutoencoder.CreateMlp([3], latentSize: 2, hiddenSizes: [8]);
+        Tensor x = rand(4, 3);
+        x[2, 1] = tensor(float.NaN);
+
+        FluentActions.Invoking(() => model.Reconstruct(x)).Should().Throw<ArgumentException>().WithMessage("*Item 2*NaN*cannot impute*");
+        FluentActions.Invoking(() => model.CheckInput(rand(4, 5))).Should().Throw<ArgumentException>().WithMessage("*[N, 3]*[4, 5]*");
+        FluentActions.Invoking(() => model.CheckInput(rand(4, 3))).Should().NotThrow();
+    }
+
+    [Fact]
     public void An_encoder_whose_output_differs_from_what_it_declares_is_rejected_at_construction()
     {
         var encoder = new MisdeclaredEncoder();
