@@ -53,7 +53,7 @@ public sealed class SavedModelFuzzTests : IDisposable
 
         Outcomes outcomes = TryAll(inputs);
 
-        // One input per length 0..N−1 (N ≈ 420 bytes); none is a whole JSON object.
+        // One input per length 0..N−1 (N ≈ 370 bytes); none is a whole JSON object.
         outcomes.Total.Should().Be(description.Length).And.BeGreaterThan(300);
         outcomes.Loaded.Should().Be(0);
     }
