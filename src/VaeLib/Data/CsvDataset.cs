@@ -13,6 +13,9 @@ namespace VaeLib.Data;
 /// is left out of the statistics, batched as 0 (the mean, after standardization) and marked in
 /// <see cref="GetMissingMask"/>. Cells may be quoted with <c>"</c> (a doubled quote inside stands for one) but may not
 /// span lines; blank lines are skipped. Row numbers in messages are line numbers, the header being line 1.</para>
+/// <para>Cells must be finite numbers: <c>NaN</c>, <c>Infinity</c> and numbers beyond the range of a double (such as
+/// <c>1e400</c>) are refused, as are numbers so large that their column's sum overflows or their standardized value
+/// lies beyond the range of a 32-bit float.</para>
 /// <para>Standardization uses each column's mean and population standard deviation over its non-missing cells;
 /// a column that does not vary (or has fewer than two values) gets standard deviation 1, and a column with no
 /// values mean 0.</para>
@@ -55,7 +58,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
     /// <param name="options">Label column, statistics to reuse, separator; null for the defaults.</param>
     /// <returns>The standardized rows.</returns>
     /// <exception cref="DataFormatException">The file is missing or empty, has no header or no data rows, a row has the
-    /// wrong number of cells, a cell is not a number, the label column is absent, or the columns differ from
+    /// wrong number of cells, a cell is not a finite number or is too large to standardize, the label column is absent, or the columns differ from
     /// <see cref="CsvOptions.Standardization"/>'s.</exception>
     public static CsvDataset Load(string path, CsvOptions? options = null)
     {
@@ -101,6 +104,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
         }
 
         var rows = new List<double[]>();
+        var lineNumbers = new List<int>();
         var labelTexts = new List<string>();
         for (int i = headerIndex + 1; i < lines.Length; i++)
         {
@@ -130,6 +134,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
             }
 
             rows.Add(row);
+            lineNumbers.Add(i + 1);
         }
 
         if (rows.Count == 0)
@@ -138,8 +143,8 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
         }
 
         (int[] labels, string[] labelNames) = IndexLabels(path, labelTexts, options.LabelNames);
-        CsvStandardization standardization = options.Standardization ?? Compute(rows, columns);
-        return Build(rows, labels, labelNames, standardization);
+        CsvStandardization standardization = options.Standardization ?? Compute(path, rows, columns);
+        return Build(path, rows, lineNumbers, labels, labelNames, standardization);
     }
 
     /// <inheritdoc />
@@ -165,7 +170,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
         missing.Dispose();
     }
 
-    private static CsvDataset Build(List<double[]> rows, int[] labels, string[] labelNames, CsvStandardization standardization)
+    private static CsvDataset Build(string path, List<double[]> rows, List<int> lineNumbers, int[] labels, string[] labelNames, CsvStandardization standardization)
     {
         int width = standardization.Columns.Count;
         var data = new float[(long)rows.Count * width];
@@ -180,7 +185,13 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
                 bool isMissing = double.IsNaN(value);
                 any |= isMissing;
                 absent[(r * width) + c] = isMissing;
-                data[(r * width) + c] = isMissing ? 0f : (float)((value - standardization.Means[c]) / standardization.StandardDeviations[c]);
+                float standardized = isMissing ? 0f : (float)((value - standardization.Means[c]) / standardization.StandardDeviations[c]);
+                if (!float.IsFinite(standardized))
+                {
+                    throw DataFormatException.For(path, $"row {lineNumbers[r]}, column '{standardization.Columns[c]}': {value.ToString(CultureInfo.InvariantCulture)} is too large: standardized it is beyond the range of a 32-bit float.");
+                }
+
+                data[(r * width) + c] = standardized;
             }
 
             rowsWithMissing += any ? 1 : 0;
@@ -193,7 +204,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
         };
     }
 
-    private static CsvStandardization Compute(List<double[]> rows, string[] columns)
+    private static CsvStandardization Compute(string path, List<double[]> rows, string[] columns)
     {
         var means = new double[columns.Length];
         var deviations = new double[columns.Length];
@@ -201,6 +212,11 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
         {
             double[] present = rows.Select(row => row[c]).Where(value => !double.IsNaN(value)).ToArray();
             double mean = present.Length > 0 ? present.Average() : 0;
+            if (!double.IsFinite(mean))
+            {
+                throw DataFormatException.For(path, $"column '{columns[c]}': the numbers are too large to standardize (their sum overflows a double).");
+            }
+
             double variance = present.Length > 0 ? present.Sum(value => (value - mean) * (value - mean)) / present.Length : 0;
             means[c] = mean;
 

@@ -1,5 +1,8 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VaeLib.Modules;
 
 namespace VaeLib.Persistence;
 
@@ -8,6 +11,14 @@ namespace VaeLib.Persistence;
 /// data source and its preprocessing) and <c>weights.bin</c> (TorchSharp's parameter format). Each file is written
 /// to a temporary file and renamed into place, so an interrupted save leaves the previous one intact.
 /// </summary>
+/// <remarks>
+/// <para><c>model.json</c> records the SHA-256 of <c>weights.bin</c> (<c>weightsSha256</c>); loading checks it before
+/// reading any weight, so a damaged or replaced weights file is refused rather than loaded as garbage. Folders saved
+/// before the checksum existed have no such field and load unverified.</para>
+/// <para>Before building anything, loading checks that the described architecture has at most 2^31 parameters and
+/// that <c>weights.bin</c> is large enough to hold them (4 bytes each), so a description that claims absurd sizes is
+/// refused without allocating memory for them.</para>
+/// </remarks>
 /// <param name="Model">The model.</param>
 /// <param name="Architecture">How to rebuild it.</param>
 /// <param name="Metadata">Free-form facts saved with it, e.g. <c>data</c> and <c>binarization</c>.</param>
@@ -22,6 +33,9 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     /// <summary>Name of the weights file in the folder.</summary>
     public const string WeightsFileName = "weights.bin";
 
+    /// <summary>The most parameters a loaded architecture may have (2^31); more is taken as a corrupt description.</summary>
+    private const double MaxParameterCount = 2147483648d;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -35,8 +49,9 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
-        var description = new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata));
-        WriteAtomically(Path.Combine(directory, WeightsFileName), path => Model.save(path));
+        string weightsPath = Path.Combine(directory, WeightsFileName);
+        WriteAtomically(weightsPath, path => Model.save(path));
+        var description = new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata), Sha256(weightsPath));
         WriteAtomically(Path.Combine(directory, DescriptionFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(description, Json)));
     }
 
@@ -44,7 +59,9 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     /// <param name="directory">The folder.</param>
     /// <param name="registry">Factories for the custom modules the model uses, if any.</param>
     /// <returns>The model, its architecture and metadata.</returns>
-    /// <exception cref="ModelFormatException">The folder is missing a file, or a file is unreadable or of another format version.</exception>
+    /// <exception cref="ModelFormatException">The folder is missing a file, a file is unreadable or of another format
+    /// version, the description is invalid or claims more than 2^31 parameters or more than <c>weights.bin</c> holds,
+    /// <c>weights.bin</c> does not match its recorded SHA-256 or the architecture, or a custom module is not registered.</exception>
     public static SavedModel Load(string directory, ModuleRegistry? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -59,24 +76,38 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         try
         {
             description = JsonSerializer.Deserialize<ModelDescription>(File.ReadAllText(descriptionPath), Json)
-                ?? throw new ModelFormatException($"{descriptionPath}: the file is empty.");
+                ?? throw new ModelFormatException($"{descriptionPath}: not a valid model description: it is null.");
         }
-        catch (Exception exception) when (exception is JsonException or ArgumentException)
+        catch (Exception exception) when (exception is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
             throw new ModelFormatException($"{descriptionPath}: not a valid model description: {exception.Message}", exception);
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"{descriptionPath}: cannot be read: {exception.Message}", exception);
+        }
 
-        if (description.FormatVersion != FormatVersion || description.Architecture is null)
+        if (description.FormatVersion != FormatVersion)
         {
             throw new ModelFormatException($"{descriptionPath}: format version {description.FormatVersion} is not supported by this VaeLib (it reads version {FormatVersion}).");
         }
 
+        VaeArchitecture architecture = description.Architecture
+            ?? throw new ModelFormatException($"{descriptionPath}: not a valid model description: it has no architecture.");
+        if (description.Metadata?.FirstOrDefault(entry => entry.Value is null) is { Key: not null } nullEntry)
+        {
+            throw new ModelFormatException($"{descriptionPath}: not a valid model description: metadata '{nullEntry.Key}' is null; values must be strings.");
+        }
+
+        CheckSize(descriptionPath, weightsPath, architecture);
+        CheckChecksum(descriptionPath, weightsPath, description.WeightsSha256);
+
         VariationalAutoencoder model;
         try
         {
-            model = description.Architecture.Build(registry);
+            model = architecture.Build(registry);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or ExternalException)
         {
             throw new ModelFormatException($"{descriptionPath}: the architecture cannot be built: {exception.Message}", exception);
         }
@@ -92,7 +123,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         }
 
         model.eval();
-        return new SavedModel(model, description.Architecture, description.Metadata ?? new Dictionary<string, string>());
+        return new SavedModel(model, architecture, description.Metadata ?? new Dictionary<string, string>());
     }
 
     /// <summary>Disposes the model's native tensors.</summary>
@@ -100,5 +131,89 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
 
     private static void WriteAtomically(string path, Action<string> write) => AtomicFile.Write(path, write);
 
-    private sealed record ModelDescription(int FormatVersion, VaeArchitecture? Architecture, Dictionary<string, string>? Metadata);
+    private static string Sha256(string path)
+    {
+        using FileStream stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void CheckChecksum(string descriptionPath, string weightsPath, string? expected)
+    {
+        if (expected is null)
+        {
+            // Saved before checksums were recorded: loaded unverified.
+            return;
+        }
+
+        if (expected.Length != 64 || !expected.All(char.IsAsciiHexDigit))
+        {
+            throw new ModelFormatException($"{descriptionPath}: not a valid model description: weightsSha256 '{expected}' is not 64 hexadecimal digits.");
+        }
+
+        string actual;
+        try
+        {
+            actual = Sha256(weightsPath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"{weightsPath}: cannot be read: {exception.Message}", exception);
+        }
+
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelFormatException($"{weightsPath}: checksum mismatch: the file is damaged or was replaced (its SHA-256 is {actual}; {DescriptionFileName} records {expected.ToLowerInvariant()}).");
+        }
+    }
+
+    private static void CheckSize(string descriptionPath, string weightsPath, VaeArchitecture architecture)
+    {
+        double parameters = MinimumParameterCount(architecture);
+        if (parameters > MaxParameterCount)
+        {
+            throw new ModelFormatException($"{descriptionPath}: the architecture describes at least {parameters:G4} parameters; at most {MaxParameterCount:F0} are accepted, so the description is taken as corrupt.");
+        }
+
+        long length = new FileInfo(weightsPath).Length;
+        if (parameters * sizeof(float) > length)
+        {
+            throw new ModelFormatException($"{weightsPath}: {length} bytes cannot hold the {parameters:F0} parameters ({parameters * sizeof(float):F0} bytes) that {DescriptionFileName} describes; the files do not belong together or one is damaged.");
+        }
+    }
+
+    /// <summary>A lower bound on the parameters the architecture builds, in double precision so that absurd sizes cannot overflow.</summary>
+    private static double MinimumParameterCount(VaeArchitecture architecture)
+    {
+        static double Linear(double inputs, double outputs) => (inputs * outputs) + outputs;
+        static double Layers(double[] widths) => widths.Zip(widths.Skip(1), Linear).Sum();
+        if (architecture.CustomEncoder is not null || architecture.CustomDecoder is not null)
+        {
+            return 0; // A custom module's size is known only once its factory builds it; the checksum still applies.
+        }
+
+        double latent = architecture.LatentSize;
+        double elements = architecture.InputShape.Aggregate(1d, (product, size) => product * size);
+        if (architecture.Kind != ModelKind.Conv)
+        {
+            // Encoder E → h1 … hk, the μ and log σ² heads hk → D, decoder D → hk … h1 → E.
+            double[] encoder = [elements, .. architecture.HiddenSizes.Select(size => (double)size)];
+            double[] decoder = [latent, .. architecture.HiddenSizes.Reverse().Select(size => (double)size), elements];
+            return Layers(encoder) + (2 * Linear(encoder[^1], latent)) + Layers(decoder);
+        }
+
+        if (architecture.InputShape.Count != 3)
+        {
+            return 0; // Build refuses it with a clear message.
+        }
+
+        double feature = architecture.HiddenSizes.Count > 0 ? architecture.HiddenSizes[0] : 0;
+        double scale = Math.Pow(2, new ConvEncoderOptions().Channels.Count);
+        double flattened = new ConvEncoderOptions().Channels[^1] * Math.Floor(architecture.InputShape[1] / scale) * Math.Floor(architecture.InputShape[2] / scale);
+        double map = new ConvTransposeDecoderOptions().Channels[0] * Math.Floor(architecture.InputShape[1] / scale) * Math.Floor(architecture.InputShape[2] / scale);
+        double encoded = feature > 0 ? feature : flattened;
+        double decoded = feature > 0 ? feature : latent;
+        return (feature > 0 ? Linear(flattened, feature) + Linear(latent, feature) : 0) + (2 * Linear(encoded, latent)) + Linear(decoded, map);
+    }
+
+    private sealed record ModelDescription(int FormatVersion, VaeArchitecture? Architecture, Dictionary<string, string>? Metadata, string? WeightsSha256 = null);
 }

@@ -13,9 +13,16 @@ public sealed record VaeArchitecture
     private readonly int[] hiddenSizes = [400];
     private readonly int latentSize = 20;
     private readonly double gaussianVariance = 1.0;
+    private readonly ModelKind kind = ModelKind.Mlp;
+    private readonly Activation activation = Activation.Relu;
+    private readonly LikelihoodKind likelihood = LikelihoodKind.Bernoulli;
 
     /// <summary>The network family. Default <see cref="ModelKind.Mlp"/>.</summary>
-    public ModelKind Kind { get; init; } = ModelKind.Mlp;
+    public ModelKind Kind
+    {
+        get => kind;
+        init => kind = Defined(value, nameof(Kind));
+    }
 
     /// <summary>Shape of one data item. Default <c>[1, 28, 28]</c>.</summary>
     public IReadOnlyList<long> InputShape
@@ -42,10 +49,18 @@ public sealed record VaeArchitecture
     }
 
     /// <summary>Nonlinearity of the hidden layers. Default <see cref="Activation.Relu"/>.</summary>
-    public Activation Activation { get; init; } = Activation.Relu;
+    public Activation Activation
+    {
+        get => activation;
+        init => activation = Defined(value, nameof(Activation));
+    }
 
     /// <summary>The observation model. Default <see cref="LikelihoodKind.Bernoulli"/>.</summary>
-    public LikelihoodKind Likelihood { get; init; } = LikelihoodKind.Bernoulli;
+    public LikelihoodKind Likelihood
+    {
+        get => likelihood;
+        init => likelihood = Defined(value, nameof(Likelihood));
+    }
 
     /// <summary>The fixed variance c of the Gaussian likelihood. Default 1.</summary>
     public double GaussianVariance
@@ -71,12 +86,12 @@ public sealed record VaeArchitecture
     /// <exception cref="ArgumentException">The architecture does not fit the input shape (e.g. a conv model on vectors), or names a custom module that is not registered.</exception>
     public VariationalAutoencoder Build(ModuleRegistry? registry = null)
     {
-        Likelihood likelihood = Likelihood == LikelihoodKind.Gaussian ? new GaussianLikelihood(GaussianVariance) : new BernoulliLikelihood();
+        Likelihood observation = Likelihood == LikelihoodKind.Gaussian ? new GaussianLikelihood(GaussianVariance) : new BernoulliLikelihood();
         var spec = new ModuleSpec(InputShape, LatentSize, CustomSettings);
         registry ??= new ModuleRegistry();
         Encoder encoder = CustomEncoder is null ? BuiltInEncoder() : registry.CreateEncoder(CustomEncoder, spec);
         Decoder decoder = CustomDecoder is null ? BuiltInDecoder() : registry.CreateDecoder(CustomDecoder, spec);
-        return new VariationalAutoencoder(encoder, decoder, likelihood);
+        return new VariationalAutoencoder(encoder, decoder, observation);
     }
 
     private Encoder BuiltInEncoder()
@@ -104,4 +119,9 @@ public sealed record VaeArchitecture
     private IReadOnlyList<long> ConvShape() => InputShape.Count == 3
         ? InputShape
         : throw new ArgumentException($"A conv model needs images [C, H, W]; the data's items have shape {Shapes.Format(InputShape)}. Use the mlp model.", nameof(InputShape));
+
+    private static T Defined<T>(T value, string name)
+        where T : struct, Enum => Enum.IsDefined(value)
+        ? value
+        : throw new ArgumentOutOfRangeException(name, value, $"Unknown {name}: {value}.");
 }
