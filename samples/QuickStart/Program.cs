@@ -16,6 +16,7 @@ const int ImageSize = 20;
 using var training = SpritesDataset.Generate(new SpritesOptions { Count = 8000, ImageSize = ImageSize, Seed = 1 });
 using var validation = SpritesDataset.Generate(new SpritesOptions { Count = 1000, ImageSize = ImageSize, Seed = 2 });
 
+manual_seed(1); // the initial weights; the trainer seeds shuffling and sampling itself
 var model = VariationalAutoencoder.CreateMlp(training.ItemShape, latentSize: 8, hiddenSizes: [256, 128]);
 using var trainer = new Trainer(model, new TrainerOptions { Epochs = 15, BatchSize = 64, LearningRate = 2e-3, Seed = 1 });
 Console.WriteLine($"Training a VAE (MLP 400-256-128-8) on {training.Count} sprites of {ImageSize}x{ImageSize} on {trainer.Device.type}. Ctrl-C stops.");
