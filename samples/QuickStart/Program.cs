@@ -5,6 +5,7 @@ using VaeLib.Training;
 using VaeLib.Visualization;
 using static TorchSharp.torch;
 
+VaeLib.Runtime.NativeAllocator.UseMemoryMapsForLargeBlocks(); // small, flat resident memory on Linux
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -4,6 +4,8 @@ using VaeLib.Cli.Commands;
 using VaeLib.Data;
 using VaeLib.Persistence;
 
+// Keeps libtorch's tensor buffers from fragmenting glibc's heap (see NativeAllocator); resident memory stays small.
+VaeLib.Runtime.NativeAllocator.UseMemoryMapsForLargeBlocks();
 using var interrupts = new Interrupts();
 
 var root = new RootCommand("vae: train variational autoencoders and look at what they learned.")
