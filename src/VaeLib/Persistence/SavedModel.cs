@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VaeLib.Modules;
@@ -51,7 +50,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         Directory.CreateDirectory(directory);
         string weightsPath = Path.Combine(directory, WeightsFileName);
         WriteAtomically(weightsPath, path => Model.save(path));
-        var description = new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata), Sha256(weightsPath));
+        var description = new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata), Checksum.OfFile(weightsPath));
         WriteAtomically(Path.Combine(directory, DescriptionFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(description, Json)));
     }
 
@@ -131,12 +130,6 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
 
     private static void WriteAtomically(string path, Action<string> write) => AtomicFile.Write(path, write);
 
-    private static string Sha256(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
     private static void CheckChecksum(string descriptionPath, string weightsPath, string? expected)
     {
         if (expected is null)
@@ -153,14 +146,14 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         string actual;
         try
         {
-            actual = Sha256(weightsPath);
+            actual = Checksum.OfFile(weightsPath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new ModelFormatException($"{weightsPath}: cannot be read: {exception.Message}", exception);
         }
 
-        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        if (!Checksum.Same(actual, expected))
         {
             throw new ModelFormatException($"{weightsPath}: checksum mismatch: the file is damaged or was replaced (its SHA-256 is {actual}; {DescriptionFileName} records {expected.ToLowerInvariant()}).");
         }

@@ -216,8 +216,8 @@ public sealed class Trainer : IDisposable
             snapshot.History,
             snapshot.ShuffleState,
             snapshot.NoiseState,
-            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(snapshot.Weights)),
-            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(snapshot.Optimizer))).WriteDescription(directory);
+            Checksum.Of(snapshot.Weights),
+            Checksum.Of(snapshot.Optimizer)).WriteDescription(directory);
         checkpointedEpochs = snapshot.History.Count;
     }
 

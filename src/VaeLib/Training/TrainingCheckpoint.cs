@@ -61,15 +61,9 @@ internal sealed record TrainingCheckpoint(
         return checkpoint;
     }
 
-    public static string Hash(string path)
-    {
-        using FileStream stream = File.OpenRead(path);
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream));
-    }
-
     private static void Verify(string path, string expected)
     {
-        if (!string.Equals(Hash(path), expected, StringComparison.OrdinalIgnoreCase))
+        if (!Checksum.Same(Checksum.OfFile(path), expected))
         {
             throw new Persistence.ModelFormatException($"{path}: checksum mismatch: the file is damaged or belongs to another checkpoint.");
         }
