@@ -24,6 +24,11 @@ internal static class OptionChecks
         return value.ToArray();
     }
 
+    /// <summary>A named value of the enum (a number cast to it, or read from JSON, may name none).</summary>
+    public static T Defined<T>(T value, string name, string what)
+        where T : struct, Enum =>
+        Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"Unknown {what}: {value}.");
+
     /// <summary>An image shape <c>[C, H, W]</c> of positive sizes.</summary>
     public static long[] ImageShape(IReadOnlyList<long>? value, string name, string owner)
     {

@@ -65,11 +65,7 @@ public sealed class ImageDataset : ILabeledDataset, IDisposable
     /// <returns>A new data set that shares the image bytes; dispose it as well as this one.</returns>
     public ImageDataset WithBinarization(Binarization binarization, ulong seed = 1)
     {
-        if (!Enum.IsDefined(binarization))
-        {
-            throw new ArgumentOutOfRangeException(nameof(binarization), binarization, "Unknown binarization.");
-        }
-
+        OptionChecks.Defined(binarization, nameof(binarization), "binarization");
         ObjectDisposedException.ThrowIf(images.IsInvalid, this);
         return new ImageDataset(images, labels, labelNames, binarization, binarization == Binarization.Dynamic ? seed : 0);
     }

@@ -25,7 +25,7 @@ public sealed record ImageFolderOptions
     public ImageColor Color
     {
         get => color;
-        init => color = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Color), value, "Unknown image color.");
+        init => color = OptionChecks.Defined(value, nameof(Color), "image color");
     }
 
     private static int Side(int value, string name) => value is >= 1 and <= 4096

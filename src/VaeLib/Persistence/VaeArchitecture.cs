@@ -21,7 +21,7 @@ public sealed record VaeArchitecture
     public ModelKind Kind
     {
         get => kind;
-        init => kind = Defined(value, nameof(Kind));
+        init => kind = OptionChecks.Defined(value, nameof(Kind), "model kind");
     }
 
     /// <summary>Shape of one data item. Default <c>[1, 28, 28]</c>.</summary>
@@ -52,14 +52,14 @@ public sealed record VaeArchitecture
     public Activation Activation
     {
         get => activation;
-        init => activation = Defined(value, nameof(Activation));
+        init => activation = OptionChecks.Defined(value, nameof(Activation), "activation");
     }
 
     /// <summary>The observation model. Default <see cref="LikelihoodKind.Bernoulli"/>.</summary>
     public LikelihoodKind Likelihood
     {
         get => likelihood;
-        init => likelihood = Defined(value, nameof(Likelihood));
+        init => likelihood = OptionChecks.Defined(value, nameof(Likelihood), "likelihood");
     }
 
     /// <summary>The fixed variance c of the Gaussian likelihood. Default 1.</summary>
@@ -119,9 +119,4 @@ public sealed record VaeArchitecture
     private IReadOnlyList<long> ConvShape() => InputShape.Count == 3
         ? InputShape
         : throw new ArgumentException($"A conv model needs images [C, H, W]; the data's items have shape {Shapes.Format(InputShape)}. Use the mlp model.", nameof(InputShape));
-
-    private static T Defined<T>(T value, string name)
-        where T : struct, Enum => Enum.IsDefined(value)
-        ? value
-        : throw new ArgumentOutOfRangeException(name, value, $"Unknown {name}: {value}.");
 }
