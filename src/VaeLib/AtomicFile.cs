@@ -15,7 +15,8 @@ internal static class AtomicFile
             Directory.CreateDirectory(folder);
         }
 
-        string temporary = $"{fullPath}.{Guid.NewGuid():N}.tmp";
+        // The extension is kept: some writers (image and plot libraries) choose the format by it.
+        string temporary = $"{fullPath}.{Guid.NewGuid():N}.tmp{Path.GetExtension(fullPath)}";
         try
         {
             write(temporary);

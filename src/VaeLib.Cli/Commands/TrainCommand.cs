@@ -166,7 +166,7 @@ internal static class TrainCommand
         }
 
         Directory.CreateDirectory(settings.Out);
-        RunFiles.Write(Path.Combine(settings.Out, "options.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
+        AtomicFile.Write(Path.Combine(settings.Out, "options.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
         console.Line($"Training a {settings.Model} VAE on {data.Source}: {data.Train.Count} training and {data.Test.Count} test items of {string.Join("x", data.Train.ItemShape)}, latent {settings.Latent}, on {trainer.Device.type}.");
 
         string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, "metrics.jsonl")] : [Path.Combine(settings.Out, "metrics.jsonl"), settings.Metrics];

@@ -21,7 +21,7 @@ internal static class Charts
         plot.XLabel("epoch");
         plot.YLabel("nats");
         plot.ShowLegend();
-        RunFiles.Write(path, temporary => plot.SavePng(temporary, 720, 480));
+        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 720, 480));
     }
 
     /// <summary>A scatter of 2-D points, one colour per label.</summary>
@@ -43,6 +43,6 @@ internal static class Charts
 
         plot.Title($"Test-set μ ({axes})");
         plot.ShowLegend(ScottPlot.Edge.Right);
-        RunFiles.Write(path, temporary => plot.SavePng(temporary, 900, 640));
+        AtomicFile.Write(path, temporary => plot.SavePng(temporary, 900, 640));
     }
 }

@@ -49,9 +49,9 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
         string weightsPath = Path.Combine(directory, WeightsFileName);
-        WriteAtomically(weightsPath, path => Model.save(path));
+        AtomicFile.Write(weightsPath, path => Model.save(path));
         var description = new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata), Checksum.OfFile(weightsPath));
-        WriteAtomically(Path.Combine(directory, DescriptionFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(description, Json)));
+        AtomicFile.Write(Path.Combine(directory, DescriptionFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(description, Json)));
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>, on the CPU, in evaluation mode.</summary>
@@ -127,8 +127,6 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
 
     /// <summary>Disposes the model's native tensors.</summary>
     public void Dispose() => Model.Dispose();
-
-    private static void WriteAtomically(string path, Action<string> write) => AtomicFile.Write(path, write);
 
     private static void CheckChecksum(string descriptionPath, string weightsPath, string? expected)
     {
