@@ -283,9 +283,10 @@ public sealed class Trainer : IDisposable
         Model.train();
         using var epochScope = NewDisposeScope();
         Tensor order = randperm(training.Count, generator: shuffleGenerator);
-        // Loss, reconstruction, KL, and the first minibatch whose loss was not finite (−1 for none), kept on the device.
+        // Summed loss, reconstruction and KL, and each minibatch's loss (to find the first that was not finite), kept
+        // on the device so the host reads them once per epoch.
         Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
-        Tensor firstBad = full(1, -1.0, dtype: ScalarType.Float64, device: Device);
+        Tensor batchLosses = zeros(batches, device: Device);
         for (long start = 0; start < training.Count; start += Options.BatchSize)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -308,13 +309,15 @@ public sealed class Trainer : IDisposable
             using (no_grad())
             {
                 sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
-                Tensor bad = terms.Loss.isfinite().logical_not().logical_and(firstBad.lt(0));
-                firstBad.copy_(where(bad, full(1, (double)(start / Options.BatchSize), dtype: ScalarType.Float64, device: Device), firstBad));
+                batchLosses[start / Options.BatchSize].copy_(terms.Loss);
             }
 
             batchProgress?.Report(new BatchProgress(epoch, (start / Options.BatchSize) + 1, batches));
         }
 
+        // argmax returns the first of equal maxima: the first non-finite minibatch, or −1 when there is none.
+        Tensor bad = batchLosses.isfinite().logical_not();
+        Tensor firstBad = where(bad.any(), bad.to(ScalarType.Int64).argmax(), tensor(-1L, device: Device)).to(ScalarType.Float64).reshape(1);
         return cat([sums / training.Count, firstBad]).cpu().data<double>().ToArray();
     }
 

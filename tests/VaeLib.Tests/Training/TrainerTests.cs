@@ -133,6 +133,18 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Divergence_names_the_first_minibatch_whose_loss_was_not_finite()
+    {
+        using var scope = NewDisposeScope();
+        using var broken = new TensorDataset(full(48, 4, float.NaN));
+        using var model = VariationalAutoencoder.CreateMlp([4], latentSize: 2, hiddenSizes: [8]);
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 2, BatchSize = 16, Device = ComputeDevice.Cpu });
+
+        FluentActions.Invoking(() => trainer.Fit(broken))
+            .Should().Throw<InvalidOperationException>().WithMessage("Training diverged in epoch 1 (first at minibatch 1):*");
+    }
+
+    [Fact]
     public void A_validation_set_with_nan_stops_training_with_a_message()
     {
         using var scope = NewDisposeScope();
