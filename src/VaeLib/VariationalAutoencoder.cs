@@ -113,13 +113,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <exception cref="ArgumentException">The batch does not have the model's input shape.</exception>
     public GaussianPosterior Encode(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.dim() != InputShape.Count + 1 || !input.shape.Skip(1).SequenceEqual(InputShape))
-        {
-            throw new ArgumentException(
-                $"Expected a batch of shape [N, {string.Join(", ", InputShape)}]; found {Shapes.Format(input.shape)}.",
-                nameof(input));
-        }
+        CheckShape(input);
 
         return latent.call(encoder.call(input));
     }
@@ -163,13 +157,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <exception cref="ArgumentException">The shape differs (expected and found are named) or an item holds NaN or infinity (the first such item is named).</exception>
     public void CheckInput(Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.dim() != InputShape.Count + 1 || !input.shape.Skip(1).SequenceEqual(InputShape))
-        {
-            throw new ArgumentException(
-                $"Expected a batch of shape [N, {string.Join(", ", InputShape)}]; found {Shapes.Format(input.shape)}.",
-                nameof(input));
-        }
+        CheckShape(input);
 
         using var scope = NewDisposeScope();
         Tensor badItems = input.isfinite().logical_not().flatten(1).any(1);
@@ -191,6 +179,17 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
         using var noGrad = no_grad();
         Tensor z = StandardNormalPrior.Sample(count, LatentSize, Device, generator);
         return Likelihood.Mean(Decode(z));
+    }
+
+    private void CheckShape(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.dim() != InputShape.Count + 1 || !input.shape.Skip(1).SequenceEqual(InputShape))
+        {
+            throw new ArgumentException(
+                $"Expected a batch of shape [N, {string.Join(", ", InputShape)}]; found {Shapes.Format(input.shape)}.",
+                nameof(input));
+        }
     }
 
     private void CheckShapes()

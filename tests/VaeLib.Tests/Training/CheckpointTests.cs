@@ -111,24 +111,6 @@ public sealed class CheckpointTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private sealed class CancellingDataset(IDataset inner, int cancelOnCall, CancellationTokenSource cancellation) : IDataset
-    {
-        private int calls;
-
-        public long Count => inner.Count;
-
-        public IReadOnlyList<long> ItemShape => inner.ItemShape;
-
-        public Tensor GetBatch(Tensor indices)
-        {
-            if (++calls == cancelOnCall)
-            {
-                cancellation.Cancel();
-            }
-
-            return inner.GetBatch(indices);
-        }
-    }
 
     private static double[] Train(SpritesDataset data, int epochs, string? checkpoint, bool resume, double? maxGradientNorm = null)
     {

@@ -226,24 +226,6 @@ public class TrainerTests
         public void Report(EpochReport value) => action(value);
     }
 
-    private sealed class CancellingDataset(IDataset inner, int cancelOnCall, CancellationTokenSource cancellation) : IDataset
-    {
-        public int Calls { get; private set; }
-
-        public long Count => inner.Count;
-
-        public IReadOnlyList<long> ItemShape => inner.ItemShape;
-
-        public Tensor GetBatch(Tensor indices)
-        {
-            if (++Calls == cancelOnCall)
-            {
-                cancellation.Cancel();
-            }
-
-            return inner.GetBatch(indices);
-        }
-    }
 
     private sealed class LiveTensorCountingDataset(IDataset inner) : IDataset
     {
