@@ -24,7 +24,7 @@ internal sealed class TrainingConsole(bool quiet)
     {
         if (!interactive)
         {
-            return train(new Reporter(report =>
+            return train(new Reporter<EpochReport>(report =>
             {
                 onEpoch(report);
                 Line(Describe(report));
@@ -43,7 +43,7 @@ internal sealed class TrainingConsole(bool quiet)
                     task ??= context.AddTask($"epoch {batch.Epoch}", maxValue: batch.Batches);
                     task.Value = batch.Batch;
                 });
-                var epochs = new Reporter(report =>
+                var epochs = new Reporter<EpochReport>(report =>
                 {
                     onEpoch(report);
                     if (task is not null)
@@ -63,11 +63,6 @@ internal sealed class TrainingConsole(bool quiet)
     {
         string test = report.Validation is null ? string.Empty : $"  test {report.Validation.Loss:F2}";
         return $"epoch {report.Epoch}/{report.Epochs}  train {report.TrainLoss:F2} (recon {report.TrainReconstruction:F2} + KL {report.TrainKl:F2}){test}  {report.Seconds:F1} s  {report.SamplesPerSecond:F0}/s";
-    }
-
-    private sealed class Reporter(Action<EpochReport> action) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => action(value);
     }
 
     private sealed class Reporter<T>(Action<T> action) : IProgress<T>
