@@ -1,8 +1,26 @@
+using static TorchSharp.torch;
+
 namespace VaeLib;
 
 /// <summary>Small shape utilities shared by the modules and the data sets.</summary>
 internal static class Shapes
 {
+    /// <summary>
+    /// A tensor's shape, read one dimension at a time. TorchSharp's <c>Tensor.shape</c> passes a fresh delegate to
+    /// native code on every call, and the native thunk made for it is freed only by the .NET finalizer (32 bytes a
+    /// call, measured): in a training loop that fragments the C heap like any other finalizer-freed native memory.
+    /// </summary>
+    public static long[] Of(Tensor tensor)
+    {
+        long[] shape = new long[tensor.dim()];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] = tensor.size(i);
+        }
+
+        return shape;
+    }
+
     /// <summary>Formats a shape the way error messages show it, e.g. <c>[1, 28, 28]</c>.</summary>
     public static string Format(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
 

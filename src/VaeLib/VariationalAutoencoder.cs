@@ -124,9 +124,9 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     public Tensor Decode(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        if (z.dim() < 2 || z.shape[^1] != LatentSize)
+        if (z.dim() < 2 || Shapes.Of(z)[^1] != LatentSize)
         {
-            throw new ArgumentException($"Expected latent codes of shape [N, {LatentSize}] or [K, N, {LatentSize}]; found {Shapes.Format(z.shape)}.", nameof(z));
+            throw new ArgumentException($"Expected latent codes of shape [N, {LatentSize}] or [K, N, {LatentSize}]; found {Shapes.Format(Shapes.Of(z))}.", nameof(z));
         }
 
         if (z.dim() == 2)
@@ -134,7 +134,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
             return decoder.call(z);
         }
 
-        long[] leading = z.shape[..^1];
+        long[] leading = Shapes.Of(z)[..^1];
         Tensor flat = decoder.call(z.reshape(-1, LatentSize));
         return flat.reshape([.. leading, .. InputShape]);
     }
@@ -184,10 +184,10 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     private void CheckShape(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.dim() != InputShape.Count + 1 || !input.shape.Skip(1).SequenceEqual(InputShape))
+        if (input.dim() != InputShape.Count + 1 || !Shapes.Of(input).Skip(1).SequenceEqual(InputShape))
         {
             throw new ArgumentException(
-                $"Expected a batch of shape [N, {string.Join(", ", InputShape)}]; found {Shapes.Format(input.shape)}.",
+                $"Expected a batch of shape [N, {string.Join(", ", InputShape)}]; found {Shapes.Format(Shapes.Of(input))}.",
                 nameof(input));
         }
     }
@@ -202,19 +202,19 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
             using var noGrad = no_grad();
             Tensor probe = zeros([2, .. InputShape]);
             Tensor features = encoder.call(probe);
-            if (features.dim() != 2 || features.shape[0] != 2 || features.shape[1] != encoder.OutputSize)
+            if (features.dim() != 2 || Shapes.Of(features)[0] != 2 || Shapes.Of(features)[1] != encoder.OutputSize)
             {
                 throw new ArgumentException(
-                    $"The encoder {encoder.GetName()} declares {encoder.OutputSize} features but returned shape {Shapes.Format(features.shape)} for a batch of 2; the latent layer expects [2, {encoder.OutputSize}].",
+                    $"The encoder {encoder.GetName()} declares {encoder.OutputSize} features but returned shape {Shapes.Format(Shapes.Of(features))} for a batch of 2; the latent layer expects [2, {encoder.OutputSize}].",
                     nameof(encoder));
             }
 
             Tensor output = decoder.call(zeros(2, LatentSize));
             long[] expected = [2, .. InputShape];
-            if (!output.shape.SequenceEqual(expected))
+            if (!Shapes.Of(output).SequenceEqual(expected))
             {
                 throw new ArgumentException(
-                    $"The decoder {decoder.GetName()} returned shape {Shapes.Format(output.shape)} for 2 latent codes; expected {Shapes.Format(expected)}.",
+                    $"The decoder {decoder.GetName()} returned shape {Shapes.Format(Shapes.Of(output))} for 2 latent codes; expected {Shapes.Format(expected)}.",
                     nameof(decoder));
             }
         }

@@ -36,7 +36,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
     }
 
     /// <inheritdoc />
-    public long Count => values.shape[0];
+    public long Count => values.size(0);
 
     /// <inheritdoc />
     public IReadOnlyList<long> ItemShape { get; }

@@ -1,3 +1,4 @@
+using VaeLib.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeLib.Data;
@@ -34,7 +35,8 @@ public sealed class ImageDataset : ILabeledDataset, IDisposable
         this.labelNames = labelNames;
         Binarization = binarization;
         Seed = seed;
-        ItemShape = images.shape[1..];
+        ItemShape = Shapes.Of(images)[1..];
+        Count = images.size(0);
         if (binarization == Binarization.Dynamic)
         {
             generator = new Generator(seed);
@@ -42,7 +44,7 @@ public sealed class ImageDataset : ILabeledDataset, IDisposable
     }
 
     /// <inheritdoc />
-    public long Count => images.shape[0];
+    public long Count { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<long> ItemShape { get; }
@@ -89,12 +91,12 @@ public sealed class ImageDataset : ILabeledDataset, IDisposable
 
         // Select the bytes first so only one batch is ever held as floats.
         using Tensor bytes = images.index_select(0, indices);
-        Tensor intensities = bytes.to_type(ScalarType.Float32).div_(255f);
+        Tensor intensities = bytes.to_type(ScalarType.Float32).div_(Scalars.ByteMax);
         switch (Binarization)
         {
             case Binarization.Static:
                 using (intensities)
-                using (Tensor above = intensities.gt(0.5f))
+                using (Tensor above = intensities.gt(Scalars.HalfSingle))
                 {
                     return above.to_type(ScalarType.Float32);
                 }
@@ -122,14 +124,14 @@ public sealed class ImageDataset : ILabeledDataset, IDisposable
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(labelNames);
-        if (images.dtype != ScalarType.Byte || images.dim() != 4 || images.shape.Any(size => size == 0))
+        if (images.dtype != ScalarType.Byte || images.dim() != 4 || Shapes.Of(images).Any(size => size == 0))
         {
-            throw new ArgumentException($"Images must be a uint8 tensor [N, C, H, W] of positive sizes; found {images.dtype} {Shapes.Format(images.shape)}.", nameof(images));
+            throw new ArgumentException($"Images must be a uint8 tensor [N, C, H, W] of positive sizes; found {images.dtype} {Shapes.Format(Shapes.Of(images))}.", nameof(images));
         }
 
-        if (labels.Count != images.shape[0])
+        if (labels.Count != Shapes.Of(images)[0])
         {
-            throw new ArgumentException($"There are {images.shape[0]} images but {labels.Count} labels.", nameof(labels));
+            throw new ArgumentException($"There are {Shapes.Of(images)[0]} images but {labels.Count} labels.", nameof(labels));
         }
 
         for (int i = 0; i < labels.Count; i++)

@@ -1,3 +1,4 @@
+using VaeLib.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeLib.Data;
@@ -13,9 +14,9 @@ public sealed class TensorDataset : IDataset, IDisposable
     public TensorDataset(Tensor items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        if (items.dim() < 2 || items.shape[0] == 0)
+        if (items.dim() < 2 || Shapes.Of(items)[0] == 0)
         {
-            throw new ArgumentException($"A data set tensor must have shape [N, *S] with N > 0; found {Shapes.Format(items.shape)}.", nameof(items));
+            throw new ArgumentException($"A data set tensor must have shape [N, *S] with N > 0; found {Shapes.Format(Shapes.Of(items))}.", nameof(items));
         }
 
         if (items.dtype != ScalarType.Float32 && items.dtype != ScalarType.Byte)
@@ -25,11 +26,12 @@ public sealed class TensorDataset : IDataset, IDisposable
 
         this.items = items.alias().DetachFromDisposeScope();
         scaleBytes = items.dtype == ScalarType.Byte;
-        ItemShape = items.shape[1..];
+        ItemShape = Shapes.Of(items)[1..];
+        Count = items.size(0);
     }
 
     /// <inheritdoc />
-    public long Count => items.shape[0];
+    public long Count { get; }
 
     /// <inheritdoc />
     public IReadOnlyList<long> ItemShape { get; }
@@ -39,7 +41,7 @@ public sealed class TensorDataset : IDataset, IDisposable
     {
         ArgumentNullException.ThrowIfNull(indices);
         Tensor batch = items.index_select(0, indices);
-        return scaleBytes ? batch.to_type(ScalarType.Float32).div_(255f) : batch;
+        return scaleBytes ? batch.to_type(ScalarType.Float32).div_(Scalars.ByteMax) : batch;
     }
 
     /// <inheritdoc />

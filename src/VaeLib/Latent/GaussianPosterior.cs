@@ -1,3 +1,4 @@
+using VaeLib.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeLib.Latent;
@@ -7,7 +8,6 @@ namespace VaeLib.Latent;
 /// </summary>
 public sealed class GaussianPosterior
 {
-    private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
     /// <summary>Wraps the two heads' outputs.</summary>
     /// <param name="mean">μ, shape <c>[N, D]</c>.</param>
@@ -16,10 +16,10 @@ public sealed class GaussianPosterior
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(logVariance);
-        if (!mean.shape.SequenceEqual(logVariance.shape))
+        if (!Shapes.Of(mean).SequenceEqual(Shapes.Of(logVariance)))
         {
             throw new ArgumentException(
-                $"μ and log σ² must have the same shape; found {Shapes.Format(mean.shape)} and {Shapes.Format(logVariance.shape)}.",
+                $"μ and log σ² must have the same shape; found {Shapes.Format(Shapes.Of(mean))} and {Shapes.Format(Shapes.Of(logVariance))}.",
                 nameof(logVariance));
         }
 
@@ -34,7 +34,7 @@ public sealed class GaussianPosterior
     public Tensor LogVariance { get; }
 
     /// <summary>σ = exp(½ log σ²), shape <c>[N, D]</c>.</summary>
-    public Tensor StandardDeviation => (LogVariance * 0.5).exp();
+    public Tensor StandardDeviation => LogVariance.mul(Scalars.Half).exp_();
 
     /// <summary>
     /// Draws reparameterized samples z = μ + σ·ε with ε ~ N(0, I), so gradients flow to μ and log σ².
@@ -48,16 +48,16 @@ public sealed class GaussianPosterior
     public Tensor Sample(int sampleCount = 1, Generator? generator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleCount);
-        long[] shape = [sampleCount, .. Mean.shape];
+        long[] shape = [sampleCount, .. Shapes.Of(Mean)];
         Tensor epsilon = StandardNormalPrior.Noise(shape, Mean.dtype, Mean.device, generator);
-        return Mean + (StandardDeviation * epsilon);
+        return Mean.add(StandardDeviation * epsilon, Scalars.One);
     }
 
     /// <summary>
     /// The analytic KL(q ‖ N(0, I)) per latent dimension: −½ (1 + log σ² − μ² − σ²), shape <c>[N, D]</c>.
     /// </summary>
     /// <returns>Non-negative values, one per item and dimension.</returns>
-    public Tensor KlPerDimension() => ((LogVariance + 1) - Mean.square() - LogVariance.exp()) * -0.5;
+    public Tensor KlPerDimension() => LogVariance.add(Scalars.One, Scalars.One).sub_(Mean.pow(Scalars.Two)).sub_(LogVariance.exp()).mul_(Scalars.MinusHalf);
 
     /// <summary>
     /// The analytic KL(q ‖ N(0, I)) = −½ Σ_d (1 + log σ²_d − μ²_d − σ²_d), one value per item, shape <c>[N]</c>.
@@ -73,7 +73,7 @@ public sealed class GaussianPosterior
     public Tensor LogDensity(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        Tensor squared = (z - Mean).square() / LogVariance.exp();
-        return ((squared + LogVariance) + LogTwoPi).sum(-1) * -0.5;
+        Tensor squared = (z - Mean).pow(Scalars.Two) / LogVariance.exp();
+        return squared.add_(LogVariance, Scalars.One).add_(Scalars.LogTwoPi, Scalars.One).sum(-1).mul_(Scalars.MinusHalf);
     }
 }

@@ -58,10 +58,10 @@ public static class LatentPaths
             throw new ArgumentOutOfRangeException(nameof(range), range, "The traversal range must be positive and finite.");
         }
 
-        long size = origin.shape[^1];
+        long size = Shapes.Of(origin)[^1];
         if (origin.dim() != 1 || dimensions.Any(d => d < 0 || d >= size))
         {
-            throw new ArgumentException($"Expected a code [D] and dimensions in [0, D); found {Shapes.Format(origin.shape)} and [{string.Join(", ", dimensions)}].", nameof(dimensions));
+            throw new ArgumentException($"Expected a code [D] and dimensions in [0, D); found {Shapes.Format(Shapes.Of(origin))} and [{string.Join(", ", dimensions)}].", nameof(dimensions));
         }
 
         Tensor values = linspace(-range, range, steps, dtype: origin.dtype, device: origin.device);
@@ -79,9 +79,9 @@ public static class LatentPaths
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 2);
-        if (from.dim() != 1 || !from.shape.SequenceEqual(to.shape))
+        if (from.dim() != 1 || !Shapes.Of(from).SequenceEqual(Shapes.Of(to)))
         {
-            throw new ArgumentException($"Expected two codes of shape [D]; found {Shapes.Format(from.shape)} and {Shapes.Format(to.shape)}.", nameof(to));
+            throw new ArgumentException($"Expected two codes of shape [D]; found {Shapes.Format(Shapes.Of(from))} and {Shapes.Format(Shapes.Of(to))}.", nameof(to));
         }
 
         return linspace(0, 1, steps, dtype: from.dtype, device: from.device).unsqueeze(1);

@@ -1,3 +1,4 @@
+using VaeLib.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeLib.Latent;
@@ -5,7 +6,6 @@ namespace VaeLib.Latent;
 /// <summary>The prior p(z) = N(0, I).</summary>
 public static class StandardNormalPrior
 {
-    private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
 
     /// <summary>log p(z) = −½ Σ_d (log 2π + z_d²), summed over the last dimension.</summary>
     /// <param name="z">Latent points, latent size last.</param>
@@ -13,7 +13,7 @@ public static class StandardNormalPrior
     public static Tensor LogDensity(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        return (z.square() + LogTwoPi).sum(-1) * -0.5;
+        return z.pow(Scalars.Two).add_(Scalars.LogTwoPi, Scalars.One).sum(-1).mul_(Scalars.MinusHalf);
     }
 
     /// <summary>Draws <paramref name="count"/> points from N(0, I).</summary>

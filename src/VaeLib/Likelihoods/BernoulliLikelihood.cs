@@ -20,7 +20,7 @@ public sealed class BernoulliLikelihood : Likelihood
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {
-        Tensor target = data.shape.SequenceEqual(parameters.shape) ? data : data.expand_as(parameters);
+        Tensor target = Shapes.Of(data).SequenceEqual(Shapes.Of(parameters)) ? data : data.expand(Shapes.Of(parameters));
         return nn.functional.binary_cross_entropy_with_logits(parameters, target, reduction: nn.Reduction.None).sum(-1).neg();
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace VaeLib.Likelihoods;
@@ -34,8 +35,10 @@ public sealed class GaussianLikelihood : Likelihood
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {
-        long elements = data.shape[^1];
+        long elements = Shapes.Of(data)[^1];
         double constant = 0.5 * elements * Math.Log(2 * Math.PI * Variance);
-        return ((parameters - data).square().sum(-1) / (-2 * Variance)) - constant;
+        using Scalar scale = (-0.5 / Variance).ToScalar();
+        using Scalar offset = constant.ToScalar();
+        return (parameters - data).pow(Runtime.Scalars.Two).sum(-1).mul_(scale).sub_(offset);
     }
 }

@@ -23,10 +23,10 @@ public abstract class Likelihood
         ArgumentNullException.ThrowIfNull(parameters);
         int dataRank = (int)data.dim();
         int leading = (int)parameters.dim() - dataRank;
-        if (dataRank < 1 || leading < 0 || leading > 1 || !parameters.shape.Skip(leading).SequenceEqual(data.shape))
+        if (dataRank < 1 || leading < 0 || leading > 1 || !Shapes.Of(parameters).Skip(leading).SequenceEqual(Shapes.Of(data)))
         {
             throw new ArgumentException(
-                $"{Name} likelihood: parameters of shape {Shapes.Format(parameters.shape)} do not match data of shape {Shapes.Format(data.shape)}; expected [N, *S] or [K, N, *S] for data [N, *S].",
+                $"{Name} likelihood: parameters of shape {Shapes.Format(Shapes.Of(parameters))} do not match data of shape {Shapes.Format(Shapes.Of(data))}; expected [N, *S] or [K, N, *S] for data [N, *S].",
                 nameof(parameters));
         }
 

@@ -9,7 +9,7 @@ namespace VaeLib.Modules;
 /// </summary>
 public sealed class ConvEncoder : Encoder
 {
-    private readonly nn.Module<Tensor, Tensor> layers;
+    private readonly TorchSharp.Modules.Sequential layers;
 
     /// <summary>Creates the encoder.</summary>
     /// <param name="options">Image shape, channels, feature size and activation.</param>
@@ -21,7 +21,7 @@ public sealed class ConvEncoder : Encoder
         long inChannels = options.InputShape[0];
         for (int i = 0; i < options.Channels.Count; i++)
         {
-            sequence.append($"conv{i}", nn.Conv2d(inChannels, options.Channels[i], kernel_size: 4, stride: 2, padding: 1));
+            sequence.append($"conv{i}", nn.Conv2d(inChannels, options.Channels[i], kernel_size: LayerCalls.KernelSize, stride: LayerCalls.Stride[0], padding: LayerCalls.Padding[0]));
             sequence.append($"activation{i}", ActivationLayers.Create(options.Activation));
             inChannels = options.Channels[i];
         }
@@ -41,7 +41,7 @@ public sealed class ConvEncoder : Encoder
     public ConvEncoderOptions Options { get; }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => layers.call(input);
+    public override Tensor forward(Tensor input) => LayerCalls.Run(layers, input);
 
     private static long OutputSizeOf(ConvEncoderOptions options) =>
         options.FeatureSize > 0 ? options.FeatureSize : FlattenedSize(options);

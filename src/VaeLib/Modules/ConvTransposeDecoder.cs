@@ -10,7 +10,7 @@ namespace VaeLib.Modules;
 /// </summary>
 public sealed class ConvTransposeDecoder : Decoder
 {
-    private readonly nn.Module<Tensor, Tensor> layers;
+    private readonly TorchSharp.Modules.Sequential layers;
 
     /// <summary>Creates the decoder.</summary>
     /// <param name="options">Latent size, image shape, channels, feature size and activation.</param>
@@ -45,7 +45,7 @@ public sealed class ConvTransposeDecoder : Decoder
         {
             bool last = i == options.Channels.Count - 1;
             long outChannels = last ? options.OutputShape[0] : options.Channels[i + 1];
-            sequence.append($"deconv{i}", nn.ConvTranspose2d(options.Channels[i], outChannels, kernel_size: 4, stride: 2, padding: 1));
+            sequence.append($"deconv{i}", nn.ConvTranspose2d(options.Channels[i], outChannels, kernel_size: LayerCalls.KernelSize, stride: LayerCalls.Stride[0], padding: LayerCalls.Padding[0]));
             if (!last)
             {
                 sequence.append($"activation{i}", ActivationLayers.Create(options.Activation));
@@ -60,5 +60,5 @@ public sealed class ConvTransposeDecoder : Decoder
     public ConvTransposeDecoderOptions Options { get; }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => layers.call(input);
+    public override Tensor forward(Tensor input) => LayerCalls.Run(layers, input);
 }

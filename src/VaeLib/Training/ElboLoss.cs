@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace VaeLib.Training;
@@ -37,7 +38,16 @@ public sealed class ElboLoss
         VaeOutput output = model.Forward(input, sampleCount, generator);
         Tensor reconstruction = model.Likelihood.LogProb(input, output.DecoderOutput).mean([0]).neg();
         Tensor kl = output.Posterior.KlToStandardNormal();
-        Tensor loss = Beta == 1.0 ? reconstruction + kl : reconstruction + (kl * Beta);
+        Tensor loss;
+        if (Beta == 1.0)
+        {
+            loss = reconstruction.add(kl, Runtime.Scalars.One);
+        }
+        else
+        {
+            using Scalar beta = Beta.ToScalar();
+            loss = reconstruction.add(kl, beta);
+        }
         return new ElboTerms(loss, reconstruction, kl);
     }
 }

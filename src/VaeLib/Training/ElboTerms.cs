@@ -11,7 +11,7 @@ namespace VaeLib.Training;
 public sealed record ElboTerms(Tensor Loss, Tensor Reconstruction, Tensor Kl)
 {
     /// <summary>The ELBO itself, E_q[log p(x|z)] − KL (β = 1), a lower bound on log p(x).</summary>
-    public Tensor Elbo => (Reconstruction + Kl).neg();
+    public Tensor Elbo => Reconstruction.add(Kl, Runtime.Scalars.One).neg();
 
     /// <summary>The batch means of the three parts, as scalars.</summary>
     /// <returns>Scalar terms.</returns>

@@ -47,8 +47,8 @@ public sealed class Trainer : IDisposable
         trainableParameters = trainable;
         optimizer = Options.Optimizer switch
         {
-            OptimizerKind.Adam => optim.Adam(trainable, Options.LearningRate),
-            OptimizerKind.RmsProp => optim.RMSProp(trainable, Options.LearningRate),
+            OptimizerKind.Adam => new ScalarFreeAdam(trainable, Options.LearningRate),
+            OptimizerKind.RmsProp => new ScalarFreeRmsProp(trainable, Options.LearningRate),
             _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Optimizer, "Unknown optimizer."),
         };
         shuffleGenerator = new Generator(Options.Seed, CPU);
@@ -251,13 +251,13 @@ public sealed class Trainer : IDisposable
             using var noGrad = no_grad();
             using var generator = new Generator(Options.Seed + 1);
             Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
+            Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
             for (long start = 0; start < data.Count; start += Options.BatchSize)
             {
                 using var batchScope = NewDisposeScope();
                 long length = Math.Min(Options.BatchSize, data.Count - start);
-                Tensor batch = data.GetBatch(arange(start, start + length, dtype: ScalarType.Int64)).to(Device);
-                ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, generator).Mean();
-                sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
+                Tensor batch = data.GetBatch(indices.narrow(0, start, length)).to(Device);
+                Accumulate(sums, loss.Evaluate(Model, batch, Options.SamplesPerItem, generator));
             }
 
             double[] means = (sums / data.Count).cpu().data<double>().ToArray();
@@ -298,8 +298,9 @@ public sealed class Trainer : IDisposable
             long length = Math.Min(Options.BatchSize, training.Count - start);
             Tensor batch = training.GetBatch(order.narrow(0, start, length)).to(Device);
             optimizer.zero_grad();
-            ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, noiseGenerator).Mean();
-            terms.Loss.backward();
+            ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, noiseGenerator);
+            Tensor meanLoss = terms.Loss.mean();
+            meanLoss.backward();
             if (Options.MaxGradientNorm is double limit)
             {
                 nn.utils.clip_grad_norm_(trainableParameters, limit);
@@ -308,8 +309,8 @@ public sealed class Trainer : IDisposable
             optimizer.step();
             using (no_grad())
             {
-                sums.add_(stack([terms.Loss, terms.Reconstruction, terms.Kl]).to(ScalarType.Float64) * length);
-                batchLosses[start / Options.BatchSize].copy_(terms.Loss);
+                Accumulate(sums, terms);
+                batchLosses[start / Options.BatchSize].copy_(meanLoss);
             }
 
             batchProgress?.Report(new BatchProgress(epoch, (start / Options.BatchSize) + 1, batches));
@@ -319,6 +320,16 @@ public sealed class Trainer : IDisposable
         Tensor bad = batchLosses.isfinite().logical_not();
         Tensor firstBad = where(bad.any(), bad.to(ScalarType.Int64).argmax(), tensor(-1L, device: Device)).to(ScalarType.Float64).reshape(1);
         return cat([sums / training.Count, firstBad]).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>Adds a batch's summed loss, reconstruction and KL to the float64 totals <c>[3]</c>, without gradients.</summary>
+    private static void Accumulate(Tensor sums, ElboTerms terms)
+    {
+        // Slot by slot: torch.stack marshals its list with an object left for the finalizer (see Runtime.Scalars).
+        using var noGrad = no_grad();
+        sums.select(0, 0).add_(terms.Loss.sum(), Runtime.Scalars.One);
+        sums.select(0, 1).add_(terms.Reconstruction.sum(), Runtime.Scalars.One);
+        sums.select(0, 2).add_(terms.Kl.sum(), Runtime.Scalars.One);
     }
 
     private void CheckShape(IDataset data, string name)
