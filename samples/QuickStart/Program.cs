@@ -5,7 +5,7 @@ using VaeLib.Training;
 using VaeLib.Visualization;
 using static TorchSharp.torch;
 
-VaeLib.Runtime.NativeAllocator.UseMemoryMapsForLargeBlocks(); // small, flat resident memory on Linux
+VaeLib.Runtime.NativeAllocator.ReuseHeapForTensorBuffers(); // minibatch buffers reused without page faults (Linux)
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

@@ -5,7 +5,7 @@ using VaeLib.Data;
 using VaeLib.Persistence;
 
 // Keeps libtorch's tensor buffers from fragmenting glibc's heap (see NativeAllocator); resident memory stays small.
-VaeLib.Runtime.NativeAllocator.UseMemoryMapsForLargeBlocks();
+VaeLib.Runtime.NativeAllocator.ReuseHeapForTensorBuffers(); // minibatch buffers reused without page faults (Linux)
 using var interrupts = new Interrupts();
 
 var root = new RootCommand("vae: train variational autoencoders and look at what they learned.")

@@ -44,7 +44,7 @@ public class CommandLineTests(TrainedRun run) : IClassFixture<TrainedRun>
             using JsonDocument document = JsonDocument.Parse(lines[i]);
             JsonElement metrics = document.RootElement;
             metrics.GetProperty("epoch").GetInt32().Should().Be(i + 1);
-            foreach (string field in new[] { "seconds", "samples_per_s", "train_loss", "train_recon", "train_kl", "test_loss", "rss_mb" })
+            foreach (string field in new[] { "seconds", "samples_per_s", "train_loss", "train_recon", "train_kl", "test_loss", "rss_mb", "peak_rss_mb", "managed_mb" })
             {
                 metrics.GetProperty(field).GetDouble().Should().BePositive(field);
             }

@@ -27,7 +27,7 @@ internal sealed class MetricsWriter : IDisposable
 
         foreach (EpochReport report in completed)
         {
-            Write(report, residentMegabytes: null);
+            Write(report, memory: null);
         }
     }
 
@@ -35,10 +35,12 @@ internal sealed class MetricsWriter : IDisposable
     {
         using var process = Process.GetCurrentProcess();
         process.Refresh();
-        Write(report, Math.Round(process.WorkingSet64 / (1024.0 * 1024.0), 1));
+        Write(report, new MemoryFigures(Megabytes(process.WorkingSet64), Megabytes(process.PeakWorkingSet64), Megabytes(GC.GetGCMemoryInfo().HeapSizeBytes)));
     }
 
-    private void Write(EpochReport report, double? residentMegabytes)
+    private static double Megabytes(long bytes) => Math.Round(bytes / (1024.0 * 1024.0), 1);
+
+    private void Write(EpochReport report, MemoryFigures? memory)
     {
         var line = new EpochMetrics(
             report.Epoch,
@@ -50,7 +52,9 @@ internal sealed class MetricsWriter : IDisposable
             report.Validation?.Loss,
             report.Validation?.Reconstruction,
             report.Validation?.Kl,
-            residentMegabytes);
+            memory?.Resident,
+            memory?.PeakResident,
+            memory?.ManagedHeap);
         string text = JsonSerializer.Serialize(line, Json);
         foreach (StreamWriter writer in writers)
         {
@@ -76,5 +80,10 @@ internal sealed class MetricsWriter : IDisposable
         [property: JsonPropertyName("test_loss")] double? TestLoss,
         [property: JsonPropertyName("test_recon")] double? TestReconstruction,
         [property: JsonPropertyName("test_kl")] double? TestKl,
-        [property: JsonPropertyName("rss_mb")] double? ResidentMegabytes);
+        [property: JsonPropertyName("rss_mb")] double? ResidentMegabytes,
+        [property: JsonPropertyName("peak_rss_mb")] double? PeakResidentMegabytes,
+        [property: JsonPropertyName("managed_mb")] double? ManagedHeapMegabytes);
+
+    /// <summary>Resident memory now and at its peak, and the .NET heap's size after the last collection, in MiB.</summary>
+    private sealed record MemoryFigures(double Resident, double PeakResident, double ManagedHeap);
 }

@@ -8,18 +8,17 @@ namespace VaeLib.Training;
 /// TorchSharp's Adam with a step that leaves nothing for the .NET finalizer: the stock step converts its
 /// coefficients to native <see cref="Scalar"/>s implicitly (seven per parameter per step), and those are freed only
 /// by the finalizer, which fragments the C heap (see <see cref="Runtime.Scalars"/>). Here constant coefficients are
-/// made once, per-step ones are disposed at once, and each parameter's denominator buffer is reused. The state
-/// objects are the stock ones, so saved optimizer states are the same format, and the update is the same
-/// arithmetic: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
+/// made once and per-step ones are disposed at once. The update is the stock one, m ← β₁m + (1−β₁)g,
+/// v ← β₂v + (1−β₂)g², θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε), written in six passes over each parameter
+/// instead of nine, because the step is memory-bound. The state objects are the stock ones, so saved optimizer states
+/// keep their format.
 /// </summary>
 internal sealed class ScalarFreeAdam : Adam
 {
-    private readonly ParameterBuffers denominators = new();
-    private readonly Scalar beta1;
     private readonly Scalar beta2;
-    private readonly Scalar oneMinusBeta1;
     private readonly Scalar oneMinusBeta2;
-    private readonly Scalar epsilon;
+    private readonly Tensor oneMinusBeta1Weight;
+    private readonly double epsilonValue;
     private readonly double beta1Value;
     private readonly double beta2Value;
     private readonly double learningRate;
@@ -31,11 +30,10 @@ internal sealed class ScalarFreeAdam : Adam
         beta1Value = options.beta1!.Value;
         beta2Value = options.beta2!.Value;
         this.learningRate = learningRate;
-        beta1 = beta1Value.ToScalar();
         beta2 = beta2Value.ToScalar();
-        oneMinusBeta1 = (1 - beta1Value).ToScalar();
         oneMinusBeta2 = (1 - beta2Value).ToScalar();
-        epsilon = options.eps!.Value.ToScalar();
+        epsilonValue = options.eps!.Value;
+        oneMinusBeta1Weight = tensor(1 - beta1Value).DetachFromDisposeScope();
     }
 
     public override void zero_grad() => Gradients.Zero(parameters());
@@ -60,12 +58,15 @@ internal sealed class ScalarFreeAdam : Adam
             state.step += 1;
             double biasCorrection1 = 1 - Math.Pow(beta1Value, state.step);
             double biasCorrection2 = 1 - Math.Pow(beta2Value, state.step);
-            state.exp_avg.mul_(beta1).add_(gradient, oneMinusBeta1);
+            state.exp_avg.lerp_(gradient, oneMinusBeta1Weight);
             state.exp_avg_sq.mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
-            using Scalar rootCorrection2 = Math.Sqrt(biasCorrection2).ToScalar();
-            using Scalar stepSize = (-learningRate / biasCorrection1).ToScalar();
-            Tensor denominator = denominators.For(parameter);
-            denominator.copy_(state.exp_avg_sq).sqrt_().div_(rootCorrection2).add_(epsilon, Runtime.Scalars.One);
+
+            // m / (√v / √c₂ + ε) = √c₂ · m / (√v + ε√c₂): the same update in six passes over the parameter instead
+            // of nine (the step is memory-bound: about 40% of a Fashion-MNIST minibatch with the stock form).
+            double rootCorrection2 = Math.Sqrt(biasCorrection2);
+            using Scalar scaledEpsilon = (epsilonValue * rootCorrection2).ToScalar();
+            using Scalar stepSize = (-learningRate * rootCorrection2 / biasCorrection1).ToScalar();
+            using Tensor denominator = state.exp_avg_sq.sqrt().add_(scaledEpsilon, Runtime.Scalars.One);
             parameter.addcdiv_(state.exp_avg, denominator, stepSize);
         }
 
@@ -77,11 +78,9 @@ internal sealed class ScalarFreeAdam : Adam
         base.Dispose(disposing);
         if (disposing)
         {
-            denominators.Dispose();
-            foreach (Scalar scalar in new[] { beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon })
-            {
-                scalar.Dispose();
-            }
+            beta2.Dispose();
+            oneMinusBeta2.Dispose();
+            oneMinusBeta1Weight.Dispose();
         }
     }
 }
@@ -92,7 +91,6 @@ internal sealed class ScalarFreeAdam : Adam
 /// </summary>
 internal sealed class ScalarFreeRmsProp : RMSProp
 {
-    private readonly ParameterBuffers denominators = new();
     private readonly Scalar alpha;
     private readonly Scalar oneMinusAlpha;
     private readonly Scalar epsilon;
@@ -129,8 +127,7 @@ internal sealed class ScalarFreeRmsProp : RMSProp
             var state = (State)_state[parameter.Handle];
             state.step += 1;
             state.square_avg.mul_(alpha).addcmul_(gradient, gradient, oneMinusAlpha);
-            Tensor denominator = denominators.For(parameter);
-            denominator.copy_(state.square_avg).sqrt_().add_(epsilon, Runtime.Scalars.One);
+            using Tensor denominator = state.square_avg.sqrt().add_(epsilon, Runtime.Scalars.One);
             parameter.addcdiv_(gradient, denominator, negativeLearningRate);
         }
 
@@ -142,41 +139,11 @@ internal sealed class ScalarFreeRmsProp : RMSProp
         base.Dispose(disposing);
         if (disposing)
         {
-            denominators.Dispose();
             foreach (Scalar scalar in new[] { alpha, oneMinusAlpha, epsilon, negativeLearningRate })
             {
                 scalar.Dispose();
             }
         }
-    }
-}
-
-/// <summary>One work buffer per parameter, of its shape and on its device, made on first use and kept.</summary>
-internal sealed class ParameterBuffers : IDisposable
-{
-    private readonly Dictionary<IntPtr, Tensor> buffers = [];
-
-    /// <summary>The parameter's buffer (contents undefined), made again if the parameter moved to another device.</summary>
-    public Tensor For(Parameter parameter)
-    {
-        if (!buffers.TryGetValue(parameter.Handle, out Tensor? buffer) || buffer.device_type != parameter.device_type || buffer.device_index != parameter.device_index)
-        {
-            buffer?.Dispose();
-            buffer = empty_like(parameter).DetachFromDisposeScope();
-            buffers[parameter.Handle] = buffer;
-        }
-
-        return buffer;
-    }
-
-    public void Dispose()
-    {
-        foreach (Tensor buffer in buffers.Values)
-        {
-            buffer.Dispose();
-        }
-
-        buffers.Clear();
     }
 }
 
