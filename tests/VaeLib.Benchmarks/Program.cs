@@ -1,0 +1,22 @@
+using System.CommandLine;
+using VaeLib.Benchmarks;
+
+// Child mode: the minimal TorchSharp loop, run by the benchmark as its own process.
+var minimalEpochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 };
+var minimal = new Command("minimal", "Run only the minimal TorchSharp loop (the benchmark runs it as a child process).") { minimalEpochs };
+minimal.SetAction(result => MinimalLoop.Run(result.GetValue(minimalEpochs), batchSize: 128, seed: 1));
+
+var epochs = new Option<int>("--epochs") { Description = "Epochs of the MLP rows.", DefaultValueFactory = _ => 10 };
+var convEpochs = new Option<int>("--conv-epochs") { Description = "Epochs of the conv rows (0 skips them).", DefaultValueFactory = _ => 1 };
+var python = new Option<string>("--python") { Description = "Python with python3-torch for the PyTorch peer.", DefaultValueFactory = _ => "/usr/bin/python3" };
+var output = new Option<string>("--out") { Description = "Folder for the results (results.md, results.json and each row's run folder)." };
+var root = new RootCommand("VaeLib's training benchmark on Fashion-MNIST: VaeLib (vae train), the PyTorch peer and a minimal TorchSharp loop, side by side in one run.")
+{
+    epochs, convEpochs, python, output, minimal,
+};
+root.SetAction(result => Benchmark.Run(new BenchmarkSettings(
+    result.GetValue(epochs),
+    result.GetValue(convEpochs),
+    result.GetValue(python)!,
+    result.GetValue(output) ?? Path.Combine("runs", $"benchmark-{DateTime.Now:yyyyMMdd-HHmmss}"))));
+return root.Parse(args).Invoke();
