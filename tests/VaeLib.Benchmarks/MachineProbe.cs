@@ -29,47 +29,73 @@ internal static class MachineProbe
         return 2.0 * 2048 * 2048 * 2048 / best / 1e9;
     }
 
-    /// <summary>Milliseconds per minibatch of 128 in each part of VaeLib's training step (the median of 200).</summary>
+    /// <summary>
+    /// Milliseconds per minibatch of 128 in each part of VaeLib's step, and the whole step of VaeLib and of the
+    /// minimal loop timed in alternation in this one process (so drift in the machine's speed hits both alike).
+    /// </summary>
     public static StepBreakdown MlpStep()
     {
         using var vae = VariationalAutoencoder.CreateMlp([1, 28, 28], latentSize: 20, hiddenSizes: [400]);
+        using var minimal = new MinimalLoop.Mlp();
         using var optimizer = new ScalarFreeAdam(vae.parameters().ToList(), 1e-3);
+        using var minimalOptimizer = optim.Adam(minimal.parameters(), 1e-3);
         using var generator = new Generator(1);
         var loss = new ElboLoss();
         using Tensor images = randint(0, 256, [6000, 1, 28, 28], dtype: ScalarType.Byte);
         using Tensor order = randperm(6000);
-        using Tensor batch = rand(128, 1, 28, 28);
-        double data = Median(() => _ = images.index_select(0, order.narrow(0, 256, 128)).to_type(ScalarType.Float32).div_(Runtime.Scalars.ByteMax));
-        double forwardBackward = Median(() =>
+        using Tensor floats = images.to_type(ScalarType.Float32).div_(Runtime.Scalars.ByteMax).flatten(1);
+        var parts = new[] { "data", "forward-backward", "optimizer", "vaelib-step", "minimal-step" }.ToDictionary(name => name, _ => new List<double>());
+        for (int i = 0; i < 300; i++)
         {
-            optimizer.zero_grad();
-            loss.Evaluate(vae, batch, 1, generator).Loss.mean().backward();
-        });
-        double step = Median(() => optimizer.step());
-        return new StepBreakdown(data, forwardBackward, step);
-    }
-
-    private static double Median(Action action)
-    {
-        var times = new List<double>();
-        for (int i = 0; i < 240; i++)
-        {
-            using var scope = NewDisposeScope();
-            var watch = Stopwatch.StartNew();
-            action();
-            if (i >= 40)
+            long start = (i * 128L) % (6000 - 128);
+            Tensor Batch() => images.index_select(0, order.narrow(0, start, 128)).to_type(ScalarType.Float32).div_(Runtime.Scalars.ByteMax);
+            Time(parts["data"], i, () => Batch());
+            Time(parts["forward-backward"], i, () =>
             {
-                times.Add(watch.Elapsed.TotalMilliseconds);
-            }
+                Tensor batch = Batch();
+                optimizer.zero_grad();
+                loss.Evaluate(vae, batch, 1, generator).Loss.mean().backward();
+            });
+            Time(parts["optimizer"], i, () => optimizer.step());
+            Time(parts["vaelib-step"], i, () =>
+            {
+                Tensor batch = Batch();
+                optimizer.zero_grad();
+                loss.Evaluate(vae, batch, 1, generator).Loss.mean().backward();
+                optimizer.step();
+            });
+            Time(parts["minimal-step"], i, () =>
+            {
+                Tensor batch = floats.index_select(0, order.narrow(0, start, 128));
+                minimalOptimizer.zero_grad();
+                minimal.Loss(batch).backward();
+                minimalOptimizer.step();
+            });
         }
 
+        return new StepBreakdown(Median(parts["data"]), Median(parts["forward-backward"]), Median(parts["optimizer"]), Median(parts["vaelib-step"]), Median(parts["minimal-step"]));
+    }
+
+    private static void Time(List<double> times, int iteration, Action action)
+    {
+        using var scope = NewDisposeScope();
+        var watch = Stopwatch.StartNew();
+        action();
+        if (iteration >= 50)
+        {
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private static double Median(List<double> times)
+    {
         times.Sort();
         return times[times.Count / 2];
     }
 }
 
-/// <summary>Milliseconds per minibatch: gathering it from bytes, forward and backward with the loss, the Adam step.</summary>
-internal sealed record StepBreakdown(double DataMs, double ForwardBackwardMs, double OptimizerMs)
-{
-    public double TotalMs => DataMs + ForwardBackwardMs + OptimizerMs;
-}
+/// <summary>
+/// Milliseconds per minibatch of 128: VaeLib's step in parts (gathering the batch from bytes, forward and backward
+/// with the loss, the Adam step) and whole, and the minimal loop's whole step, timed in alternation.
+/// </summary>
+internal sealed record StepBreakdown(double DataMs, double ForwardBackwardMs, double OptimizerMs, double VaeLibStepMs, double MinimalStepMs);

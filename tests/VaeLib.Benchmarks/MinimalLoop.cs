@@ -67,7 +67,7 @@ internal static class MinimalLoop
     }
 
     /// <summary>The classic 784-400-20 VAE, written out the way the PyTorch example writes it.</summary>
-    private sealed class Mlp : nn.Module
+    internal sealed class Mlp : nn.Module
     {
         private readonly TorchSharp.Modules.Linear fc1 = nn.Linear(784, 400);
         private readonly TorchSharp.Modules.Linear fc21 = nn.Linear(400, 20);
