@@ -38,40 +38,23 @@ internal sealed class ScalarFreeAdam : Adam
 
     public override void zero_grad() => Gradients.Zero(parameters());
 
-    public override Tensor step(Func<Tensor>? closure = null)
+    public override Tensor step(Func<Tensor>? closure = null) => Gradients.Step(closure, "Adam", parameters(), (parameter, gradient) =>
     {
-        if (closure is not null)
-        {
-            throw new NotSupportedException("The trainer's Adam takes no closure.");
-        }
+        var state = (State)_state[parameter.Handle];
+        state.step += 1;
+        double biasCorrection1 = 1 - Math.Pow(beta1Value, state.step);
+        double biasCorrection2 = 1 - Math.Pow(beta2Value, state.step);
+        state.exp_avg.lerp_(gradient, oneMinusBeta1Weight);
+        state.exp_avg_sq.mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
 
-        using var noGrad = no_grad();
-        foreach (Parameter parameter in parameters())
-        {
-            using Tensor? gradient = parameter.grad;
-            if (gradient is null)
-            {
-                continue;
-            }
-
-            var state = (State)_state[parameter.Handle];
-            state.step += 1;
-            double biasCorrection1 = 1 - Math.Pow(beta1Value, state.step);
-            double biasCorrection2 = 1 - Math.Pow(beta2Value, state.step);
-            state.exp_avg.lerp_(gradient, oneMinusBeta1Weight);
-            state.exp_avg_sq.mul_(beta2).addcmul_(gradient, gradient, oneMinusBeta2);
-
-            // m / (√v / √c₂ + ε) = √c₂ · m / (√v + ε√c₂): the same update in six passes over the parameter instead
-            // of nine (the step is memory-bound: about 40% of a Fashion-MNIST minibatch with the stock form).
-            double rootCorrection2 = Math.Sqrt(biasCorrection2);
-            using Scalar scaledEpsilon = (epsilonValue * rootCorrection2).ToScalar();
-            using Scalar stepSize = (-learningRate * rootCorrection2 / biasCorrection1).ToScalar();
-            using Tensor denominator = state.exp_avg_sq.sqrt().add_(scaledEpsilon, Runtime.Scalars.One);
-            parameter.addcdiv_(state.exp_avg, denominator, stepSize);
-        }
-
-        return null!;
-    }
+        // m / (√v / √c₂ + ε) = √c₂ · m / (√v + ε√c₂): the same update in six passes over the parameter instead
+        // of nine (the step is memory-bound: about 40% of a Fashion-MNIST minibatch with the stock form).
+        double rootCorrection2 = Math.Sqrt(biasCorrection2);
+        using Scalar scaledEpsilon = (epsilonValue * rootCorrection2).ToScalar();
+        using Scalar stepSize = (-learningRate * rootCorrection2 / biasCorrection1).ToScalar();
+        using Tensor denominator = state.exp_avg_sq.sqrt().add_(scaledEpsilon, Runtime.Scalars.One);
+        parameter.addcdiv_(state.exp_avg, denominator, stepSize);
+    });
 
     protected override void Dispose(bool disposing)
     {
@@ -108,31 +91,14 @@ internal sealed class ScalarFreeRmsProp : RMSProp
 
     public override void zero_grad() => Gradients.Zero(parameters());
 
-    public override Tensor step(Func<Tensor>? closure = null)
+    public override Tensor step(Func<Tensor>? closure = null) => Gradients.Step(closure, "RMSprop", parameters(), (parameter, gradient) =>
     {
-        if (closure is not null)
-        {
-            throw new NotSupportedException("The trainer's RMSprop takes no closure.");
-        }
-
-        using var noGrad = no_grad();
-        foreach (Parameter parameter in parameters())
-        {
-            using Tensor? gradient = parameter.grad;
-            if (gradient is null)
-            {
-                continue;
-            }
-
-            var state = (State)_state[parameter.Handle];
-            state.step += 1;
-            state.square_avg.mul_(alpha).addcmul_(gradient, gradient, oneMinusAlpha);
-            using Tensor denominator = state.square_avg.sqrt().add_(epsilon, Runtime.Scalars.One);
-            parameter.addcdiv_(gradient, denominator, negativeLearningRate);
-        }
-
-        return null!;
-    }
+        var state = (State)_state[parameter.Handle];
+        state.step += 1;
+        state.square_avg.mul_(alpha).addcmul_(gradient, gradient, oneMinusAlpha);
+        using Tensor denominator = state.square_avg.sqrt().add_(epsilon, Runtime.Scalars.One);
+        parameter.addcdiv_(gradient, denominator, negativeLearningRate);
+    });
 
     protected override void Dispose(bool disposing)
     {
@@ -150,6 +116,31 @@ internal sealed class ScalarFreeRmsProp : RMSProp
 /// <summary>Gradient helpers that leave nothing for the finalizer.</summary>
 internal static class Gradients
 {
+    /// <summary>
+    /// Runs an optimizer's update for every parameter that has a gradient, without gradient recording; the
+    /// gradient's wrapper is disposed after the update.
+    /// </summary>
+    /// <returns>Null: the trainer's optimizers take no closure, so there is no loss to return.</returns>
+    public static Tensor Step(Func<Tensor>? closure, string optimizer, IEnumerable<Parameter> parameters, Action<Parameter, Tensor> update)
+    {
+        if (closure is not null)
+        {
+            throw new NotSupportedException($"The trainer's {optimizer} takes no closure.");
+        }
+
+        using var noGrad = no_grad();
+        foreach (Parameter parameter in parameters)
+        {
+            using Tensor? gradient = parameter.grad;
+            if (gradient is not null)
+            {
+                update(parameter, gradient);
+            }
+        }
+
+        return null!;
+    }
+
     /// <summary>
     /// Sets every gradient to zero in place. TorchSharp's <c>zero_()</c> reads the tensor's shape, which leaves a
     /// native thunk for the finalizer (see <see cref="Shapes.Of"/>); <c>fill_</c> with a constant does not.
