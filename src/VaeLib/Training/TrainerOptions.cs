@@ -80,6 +80,14 @@ public sealed record TrainerOptions
     /// </summary>
     public bool CheckpointOnCancel { get; init; }
 
+    /// <summary>
+    /// Run one full, compacting .NET garbage collection after each epoch (outside the timed training loop). It bounds
+    /// the .NET heap to about one epoch's garbage (tensor wrappers and dispose-scope bookkeeping) so resident memory
+    /// stays flat; without it the collector ran every few epochs and resident memory rose and fell by ~60 MB on
+    /// Fashion-MNIST. It takes milliseconds with a small heap; turn it off in a host whose own heap is large. Default true.
+    /// </summary>
+    public bool CollectGarbageEachEpoch { get; init; } = true;
+
     /// <summary>With <see cref="CheckpointDirectory"/> set, write a checkpoint every this many epochs and after the last. Default 1.</summary>
     public int CheckpointEvery
     {

@@ -38,6 +38,20 @@ public class ResidentMemoryTests
         growth.Should().BeInRange(-0.05, 0.05, $"resident MB after each epoch were {string.Join(", ", resident.Select(mb => mb.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
     }
 
+    [Fact]
+    public void By_default_a_full_collection_runs_after_every_epoch()
+    {
+        using var data = SpritesDataset.Generate(new SpritesOptions { Count = 64, ImageSize = 12, Seed = 5 });
+        using var model = VariationalAutoencoder.CreateMlp(data.ItemShape, latentSize: 2, hiddenSizes: [8]);
+        using var trainer = new Trainer(model, new TrainerOptions { Epochs = 4, BatchSize = 32, Device = ComputeDevice.Cpu });
+        trainer.Options.CollectGarbageEachEpoch.Should().BeTrue();
+        int before = GC.CollectionCount(GC.MaxGeneration);
+
+        trainer.Fit(data);
+
+        (GC.CollectionCount(GC.MaxGeneration) - before).Should().BeGreaterThanOrEqualTo(4);
+    }
+
     private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
     {
         public void Report(T value) => handler(value);
