@@ -71,8 +71,19 @@ public sealed class DatasetSubset : ILabeledDataset
     public Tensor GetBatch(Tensor indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
+        // Map the batch's indices on the host: only the batch's B indices are read and written, never the whole map.
         using var scope = NewDisposeScope();
-        Tensor mapped = tensor(this.indices).index_select(0, indices.cpu());
-        return source.GetBatch(mapped).MoveToOuterDisposeScope();
+        Tensor positions = indices.cpu().to_type(ScalarType.Int64).contiguous();
+        long[] mapped = new long[positions.size(0)];
+        using (var accessor = positions.data<long>())
+        {
+            long index = 0;
+            foreach (long position in accessor)
+            {
+                mapped[index++] = this.indices[position];
+            }
+        }
+
+        return source.GetBatch(tensor(mapped)).MoveToOuterDisposeScope();
     }
 }
