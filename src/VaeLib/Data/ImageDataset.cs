@@ -124,14 +124,15 @@ public sealed class ImageDataset : ILabeledDataset, IDisposable
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(labelNames);
-        if (images.dtype != ScalarType.Byte || images.dim() != 4 || Shapes.Of(images).Any(size => size == 0))
+        long[] shape = Shapes.Of(images);
+        if (images.dtype != ScalarType.Byte || shape.Length != 4 || shape.Any(size => size == 0))
         {
-            throw new ArgumentException($"Images must be a uint8 tensor [N, C, H, W] of positive sizes; found {images.dtype} {Shapes.Format(Shapes.Of(images))}.", nameof(images));
+            throw new ArgumentException($"Images must be a uint8 tensor [N, C, H, W] of positive sizes; found {images.dtype} {Shapes.Format(shape)}.", nameof(images));
         }
 
-        if (labels.Count != Shapes.Of(images)[0])
+        if (labels.Count != shape[0])
         {
-            throw new ArgumentException($"There are {Shapes.Of(images)[0]} images but {labels.Count} labels.", nameof(labels));
+            throw new ArgumentException($"There are {shape[0]} images but {labels.Count} labels.", nameof(labels));
         }
 
         for (int i = 0; i < labels.Count; i++)

@@ -14,7 +14,7 @@ public sealed class TensorDataset : IDataset, IDisposable
     public TensorDataset(Tensor items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        if (items.dim() < 2 || Shapes.Of(items)[0] == 0)
+        if (items.dim() < 2 || items.size(0) == 0)
         {
             throw new ArgumentException($"A data set tensor must have shape [N, *S] with N > 0; found {Shapes.Format(Shapes.Of(items))}.", nameof(items));
         }

@@ -8,7 +8,6 @@ namespace VaeLib.Latent;
 /// </summary>
 public sealed class GaussianPosterior
 {
-
     /// <summary>Wraps the two heads' outputs.</summary>
     /// <param name="mean">μ, shape <c>[N, D]</c>.</param>
     /// <param name="logVariance">log σ², shape <c>[N, D]</c>.</param>

@@ -6,7 +6,6 @@ namespace VaeLib.Latent;
 /// <summary>The prior p(z) = N(0, I).</summary>
 public static class StandardNormalPrior
 {
-
     /// <summary>log p(z) = −½ Σ_d (log 2π + z_d²), summed over the last dimension.</summary>
     /// <param name="z">Latent points, latent size last.</param>
     /// <returns>Log-densities with the last dimension removed.</returns>

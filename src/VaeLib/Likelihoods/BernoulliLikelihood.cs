@@ -20,7 +20,8 @@ public sealed class BernoulliLikelihood : Likelihood
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {
-        Tensor target = Shapes.Of(data).SequenceEqual(Shapes.Of(parameters)) ? data : data.expand(Shapes.Of(parameters));
+        long[] shape = Shapes.Of(parameters);
+        Tensor target = Shapes.Of(data).SequenceEqual(shape) ? data : data.expand(shape);
         return nn.functional.binary_cross_entropy_with_logits(parameters, target, reduction: nn.Reduction.None).sum(-1).neg();
     }
 }

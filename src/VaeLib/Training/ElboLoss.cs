@@ -38,16 +38,8 @@ public sealed class ElboLoss
         VaeOutput output = model.Forward(input, sampleCount, generator);
         Tensor reconstruction = model.Likelihood.LogProb(input, output.DecoderOutput).mean([0]).neg();
         Tensor kl = output.Posterior.KlToStandardNormal();
-        Tensor loss;
-        if (Beta == 1.0)
-        {
-            loss = reconstruction.add(kl, Runtime.Scalars.One);
-        }
-        else
-        {
-            using Scalar beta = Beta.ToScalar();
-            loss = reconstruction.add(kl, beta);
-        }
+        using Scalar beta = Beta.ToScalar(); // disposed here, not left to the finalizer (see Runtime.Scalars)
+        Tensor loss = reconstruction.add(kl, beta);
         return new ElboTerms(loss, reconstruction, kl);
     }
 }
