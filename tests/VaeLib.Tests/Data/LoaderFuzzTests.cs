@@ -32,7 +32,7 @@ public sealed class LoaderFuzzTests : IDisposable
         byte[] valid = Encoding.UTF8.GetBytes(ValidCsv);
         var inputs = Enumerable.Range(0, valid.Length + 1).Select(length => ($"first {length} bytes", valid[..length])).ToList();
 
-        Outcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, new CsvOptions { LabelColumn = "label" }));
+        FuzzOutcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, new CsvOptions { LabelColumn = "label" }));
 
         // One input per length 0..N (N = 79 bytes): 80 inputs.
         outcomes.Total.Should().Be(valid.Length + 1).And.Be(80);
@@ -54,7 +54,7 @@ public sealed class LoaderFuzzTests : IDisposable
             return ($"flip {i} at byte {position}", bytes);
         }).ToList();
 
-        Outcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, new CsvOptions { LabelColumn = "label" }));
+        FuzzOutcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, new CsvOptions { LabelColumn = "label" }));
 
         outcomes.Total.Should().Be(500);
         outcomes.Refused.Should().BeGreaterThan(0);
@@ -80,7 +80,7 @@ public sealed class LoaderFuzzTests : IDisposable
             return ($"random file {i} of {bytes.Length} bytes", bytes);
         }).ToList();
 
-        Outcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, null));
+        FuzzOutcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, null));
 
         outcomes.Total.Should().Be(200);
         outcomes.Refused.Should().BeGreaterThan(150);
@@ -165,8 +165,8 @@ public sealed class LoaderFuzzTests : IDisposable
         string jpegPath = folder.File("jpegs/x.jpg");
         Directory.CreateDirectory(Path.GetDirectoryName(jpegPath)!);
 
-        Outcomes pngOutcomes = TryAll(path, pngInputs, () => LoadImages(path));
-        Outcomes jpegOutcomes = TryAll(jpegPath, jpegInputs, () => LoadImages(jpegPath));
+        FuzzOutcomes pngOutcomes = TryAll(path, pngInputs, () => LoadImages(path));
+        FuzzOutcomes jpegOutcomes = TryAll(jpegPath, jpegInputs, () => LoadImages(jpegPath));
 
         // PNG of 1 830 bytes → 262 cuts; JPEG of 864 bytes → 124 cuts: 386 inputs (sizes fixed by the seeded pixels).
         pngOutcomes.Total.Should().Be((png.Length / 7) + 1).And.Be(262);
@@ -208,13 +208,13 @@ public sealed class LoaderFuzzTests : IDisposable
 
         inputs.Add(("zero bytes", ".png", []));
         inputs.Add(("zero bytes", ".jpg", []));
-        var outcomes = new Outcomes(0, 0, []);
+        var outcomes = new FuzzOutcomes(0, 0, []);
         foreach (var group in inputs.GroupBy(input => input.Extension))
         {
             string path = folder.File($"images{group.Key}/x{group.Key}");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            Outcomes some = TryAll(path, group.Select(input => (input.Name, input.Bytes)).ToList(), () => LoadImages(path));
-            outcomes = new Outcomes(outcomes.Loaded + some.Loaded, outcomes.Refused + some.Refused, [.. outcomes.LoadedNames, .. some.LoadedNames]);
+            FuzzOutcomes some = TryAll(path, group.Select(input => (input.Name, input.Bytes)).ToList(), () => LoadImages(path));
+            outcomes = new FuzzOutcomes(outcomes.Loaded + some.Loaded, outcomes.Refused + some.Refused, [.. outcomes.LoadedNames, .. some.LoadedNames]);
         }
 
         // 200 random files (50 with a PNG signature), 100 single-byte flips of a PNG, 2 empty files: 302 inputs.
@@ -267,40 +267,13 @@ public sealed class LoaderFuzzTests : IDisposable
     }
 
     /// <summary>Writes each input to the path and loads it: it must load, or throw a DataFormatException naming the path, within 5 s.</summary>
-    private static Outcomes TryAll(string path, IReadOnlyList<(string Name, byte[] Bytes)> inputs, Action load)
-    {
-        int loaded = 0, refused = 0;
-        var loadedNames = new List<string>();
-        var failures = new List<string>();
-        foreach ((string name, byte[] bytes) in inputs)
-        {
-            File.WriteAllBytes(path, bytes);
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                load();
-                loaded++;
-                loadedNames.Add(name);
-            }
-            catch (DataFormatException e) when (e.Message.StartsWith(path + ": ", StringComparison.Ordinal))
-            {
-                refused++;
-            }
-            catch (Exception e)
-            {
-                failures.Add($"{name}: {e.GetType().Name}: {e.Message}");
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(5))
-            {
-                failures.Add($"{name}: took {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
-            }
-        }
-
-        failures.Should().BeEmpty();
-        (loaded + refused).Should().Be(inputs.Count);
-        return new Outcomes(loaded, refused, loadedNames);
-    }
+    private static FuzzOutcomes TryAll(string path, IReadOnlyList<(string Name, byte[] Bytes)> inputs, Action load) =>
+        FuzzHarness.TryAll(
+            inputs,
+            input => input.Name,
+            input => File.WriteAllBytes(path, input.Bytes),
+            load,
+            e => e is DataFormatException && e.Message.StartsWith(path + ": ", StringComparison.Ordinal));
 
     private static byte[] Image(SKEncodedImageFormat format)
     {
@@ -367,10 +340,5 @@ public sealed class LoaderFuzzTests : IDisposable
         }
 
         return ~crc;
-    }
-
-    private readonly record struct Outcomes(int Loaded, int Refused, IReadOnlyList<string> LoadedNames)
-    {
-        public int Total => Loaded + Refused;
     }
 }

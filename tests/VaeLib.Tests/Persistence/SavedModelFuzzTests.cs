@@ -51,7 +51,7 @@ public sealed class SavedModelFuzzTests : IDisposable
     {
         var inputs = Enumerable.Range(0, description.Length).Select(length => ($"model.json cut to {length} bytes", description[..length], weights)).ToList();
 
-        Outcomes outcomes = TryAll(inputs);
+        FuzzOutcomes outcomes = TryAll(inputs);
 
         // One input per length 0..N−1 (N ≈ 370 bytes); none is a whole JSON object.
         outcomes.Total.Should().Be(description.Length).And.BeGreaterThan(300);
@@ -70,7 +70,7 @@ public sealed class SavedModelFuzzTests : IDisposable
             return ($"model.json flip {i} at byte {position}", bytes, weights);
         }).ToList();
 
-        Outcomes outcomes = TryAll(inputs);
+        FuzzOutcomes outcomes = TryAll(inputs);
 
         // A flip inside a metadata value or the variance's digits still loads; the rest are refused.
         outcomes.Total.Should().Be(300);
@@ -103,7 +103,7 @@ public sealed class SavedModelFuzzTests : IDisposable
             inputs.Add(($"weights.bin flip {i} at byte {position}", description, bytes));
         }
 
-        Outcomes outcomes = TryAll(inputs, "checksum mismatch: the file is damaged or was replaced", "bytes cannot hold the 196 parameters");
+        FuzzOutcomes outcomes = TryAll(inputs, "checksum mismatch: the file is damaged or was replaced", "bytes cannot hold the 196 parameters");
 
         // Cuts below 4 bytes per parameter fail the size check, the rest the checksum. 60 cuts + 100 random files + 200 single-byte flips = 360 inputs, every one refused.
         outcomes.Total.Should().Be(360);
@@ -146,7 +146,7 @@ public sealed class SavedModelFuzzTests : IDisposable
             inputs.Add(($"weights.bin flip {i} at byte {position}", legacyDescription, bytes));
         }
 
-        Outcomes outcomes = TryAll(inputs);
+        FuzzOutcomes outcomes = TryAll(inputs);
 
         // 1 untouched + 60 cuts + 100 random files + 200 flips = 361 inputs; flips inside the float data load
         // silently here, which is what the checksum prevents for folders saved now.
@@ -254,42 +254,16 @@ public sealed class SavedModelFuzzTests : IDisposable
     }
 
     /// <summary>Writes each folder and loads it: it must load, or throw a ModelFormatException naming one of its files, within 5 s.</summary>
-    private Outcomes TryAll(IReadOnlyList<(string Name, byte[] Description, byte[] Weights)> inputs, params string[] expectedFragments)
-    {
-        int loaded = 0, refused = 0;
-        var failures = new List<string>();
-        foreach ((string name, byte[] descriptionBytes, byte[] weightsBytes) in inputs)
-        {
-            Write(descriptionBytes, weightsBytes);
-            var clock = Stopwatch.StartNew();
-            try
+    private FuzzOutcomes TryAll(IReadOnlyList<(string Name, byte[] Description, byte[] Weights)> inputs, params string[] expectedFragments) =>
+        FuzzHarness.TryAll(
+            inputs,
+            input => input.Name,
+            input => Write(input.Description, input.Weights),
+            () =>
             {
                 using SavedModel model = SavedModel.Load(folder);
-                loaded++;
-            }
-            catch (ModelFormatException e) when ((e.Message.StartsWith(DescriptionPath + ": ", StringComparison.Ordinal) || e.Message.StartsWith(WeightsPath + ": ", StringComparison.Ordinal))
-                && (expectedFragments.Length == 0 || expectedFragments.Any(fragment => e.Message.Contains(fragment, StringComparison.Ordinal))))
-            {
-                refused++;
-            }
-            catch (Exception e)
-            {
-                failures.Add($"{name}: {e.GetType().Name}: {e.Message}");
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(5))
-            {
-                failures.Add($"{name}: took {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
-            }
-        }
-
-        failures.Should().BeEmpty();
-        (loaded + refused).Should().Be(inputs.Count);
-        return new Outcomes(loaded, refused);
-    }
-
-    private readonly record struct Outcomes(int Loaded, int Refused)
-    {
-        public int Total => Loaded + Refused;
-    }
+            },
+            e => e is ModelFormatException
+                && (e.Message.StartsWith(DescriptionPath + ": ", StringComparison.Ordinal) || e.Message.StartsWith(WeightsPath + ": ", StringComparison.Ordinal))
+                && (expectedFragments.Length == 0 || expectedFragments.Any(fragment => e.Message.Contains(fragment, StringComparison.Ordinal))));
 }

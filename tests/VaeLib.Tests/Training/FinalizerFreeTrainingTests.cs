@@ -77,9 +77,4 @@ public class FinalizerFreeTrainingTests
         // host's own objects (about a dozen in a full run) make up the rest.
         finalizable.Should().BeInRange(0, 40, "objects left for the finalizer pile up per minibatch and fragment the C heap");
     }
-
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }

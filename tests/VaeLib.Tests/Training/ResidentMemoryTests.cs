@@ -51,9 +51,4 @@ public class ResidentMemoryTests
 
         (GC.CollectionCount(GC.MaxGeneration) - before).Should().BeGreaterThanOrEqualTo(4);
     }
-
-    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
-    }
 }

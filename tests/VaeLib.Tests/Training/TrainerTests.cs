@@ -19,7 +19,7 @@ public class TrainerTests
         var reports = new List<EpochReport>();
 
         ValidationReport before = trainer.Evaluate(data);
-        TrainingHistory history = trainer.Fit(data, data, new ListProgress(reports));
+        TrainingHistory history = trainer.Fit(data, data, new SynchronousProgress<EpochReport>(reports.Add));
         ValidationReport after = trainer.Evaluate(data);
 
         history.WasCancelled.Should().BeFalse();
@@ -66,7 +66,7 @@ public class TrainerTests
         using var trainer = new Trainer(model, new TrainerOptions { Epochs = 50, BatchSize = 32, Device = ComputeDevice.Cpu });
         using var cancellation = new CancellationTokenSource();
 
-        TrainingHistory history = trainer.Fit(data, progress: new ActionProgress(_ => cancellation.Cancel()), cancellationToken: cancellation.Token);
+        TrainingHistory history = trainer.Fit(data, progress: new SynchronousProgress<EpochReport>(_ => cancellation.Cancel()), cancellationToken: cancellation.Token);
 
         history.WasCancelled.Should().BeTrue();
         history.Epochs.Should().ContainSingle();
@@ -215,17 +215,6 @@ public class TrainerTests
         using var trainer = new Trainer(model, new TrainerOptions { Epochs = 3, BatchSize = 32, Device = ComputeDevice.Cpu, Seed = seed });
         return trainer.Fit(data).Epochs.Select(report => report.TrainLoss).ToArray();
     }
-
-    private sealed class ListProgress(List<EpochReport> reports) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => reports.Add(value);
-    }
-
-    private sealed class ActionProgress(Action<EpochReport> action) : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => action(value);
-    }
-
 
     private sealed class LiveTensorCountingDataset(IDataset inner) : IDataset
     {
