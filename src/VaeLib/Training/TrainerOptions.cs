@@ -84,7 +84,7 @@ public sealed record TrainerOptions
     /// Run one full, compacting .NET garbage collection after each epoch (outside the timed training loop). It bounds
     /// the .NET heap to about one epoch's garbage (tensor wrappers and dispose-scope bookkeeping) so resident memory
     /// stays flat; without it the collector ran every few epochs and resident memory rose and fell by ~60 MB on
-    /// Fashion-MNIST. It takes milliseconds with a small heap; turn it off in a host whose own heap is large. Default true.
+    /// Fashion-MNIST. Its cost grows with the heap: turn it off in a host whose own heap is large. Default true.
     /// </summary>
     public bool CollectGarbageEachEpoch { get; init; } = true;
 
