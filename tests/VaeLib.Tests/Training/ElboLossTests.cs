@@ -10,14 +10,12 @@ namespace VaeLib.Tests.Training;
 [Collection(GlobalRandomStateCollection.Name)]
 public class ElboLossTests
 {
-    // A linear-Gaussian VAE: p(z) = N(0, I), p(x|z) = N(Wz + b, cI), so p(x) = N(b, WWᵀ + cI) exactly.
-    // W's columns are orthogonal, so the exact posterior is a diagonal Gaussian with a mean linear in x and the
-    // constant variances 1 / (1 + ‖w_j‖² / c): a linear encoder with a diagonal Gaussian can close the gap to 0.
-    private const int DataSize = 4;
-    private const int LatentSize = 2;
-    private const double NoiseVariance = 0.25;
-    private static readonly double[,] W = { { 0.9, 0.0 }, { 0.9, 0.0 }, { 0.0, 0.6 }, { 0.0, -0.6 } };
-    private static readonly double[] B = { 0.5, -0.2, 0.1, 0.3 };
+    // The linear-Gaussian VAE (LinearGaussianVae): log p(x) and the exact posterior are known in closed form.
+    private const int DataSize = LinearGaussianVae.DataSize;
+    private const int LatentSize = LinearGaussianVae.LatentSize;
+    private const double NoiseVariance = LinearGaussianVae.NoiseVariance;
+    private static readonly double[,] W = LinearGaussianVae.W;
+    private static readonly double[] B = LinearGaussianVae.B;
 
     [Fact]
     public void Loss_is_reconstruction_plus_beta_times_kl_per_item()
@@ -66,10 +64,10 @@ public class ElboLossTests
     {
         using var scope = NewDisposeScope();
         manual_seed(17);
-        using var model = CreateLinearGaussianModel();
+        using var model = LinearGaussianVae.Create();
         using var generator = new Generator(23);
-        Tensor data = SampleData(2000, generator);
-        double[] exact = ExactLogLikelihood(data);
+        Tensor data = LinearGaussianVae.SampleData(2000, generator);
+        double[] exact = LinearGaussianVae.ExactLogLikelihood(data);
 
         double[] before = ElboPerItem(model, data, generator);
         double[] closedFormBefore = ClosedFormElbo(model, data);
@@ -108,7 +106,7 @@ public class ElboLossTests
         }
     }
 
-    private static double ColumnNormSquared(int column) => Enumerable.Range(0, DataSize).Sum(i => W[i, column] * W[i, column]);
+    private static double ColumnNormSquared(int column) => LinearGaussianVae.ColumnNormSquared(column);
 
     /// <summary>
     /// The ELBO of the linear-Gaussian model in closed form for the model's q(z|x) = N(μ, diag σ²):
@@ -152,88 +150,10 @@ public class ElboLossTests
         return result;
     }
 
-    private static VariationalAutoencoder CreateLinearGaussianModel()
-    {
-        var encoder = new MlpEncoder(new MlpEncoderOptions { InputShape = [DataSize], HiddenSizes = [] });
-        var decoder = new MlpDecoder(new MlpDecoderOptions { LatentSize = LatentSize, OutputShape = [DataSize], HiddenSizes = [] });
-        var model = new VariationalAutoencoder(encoder, decoder, new GaussianLikelihood(NoiseVariance));
-        using (no_grad())
-        {
-            foreach (var (name, parameter) in decoder.named_parameters())
-            {
-                parameter.copy_(name.EndsWith("weight", StringComparison.Ordinal) ? tensor(W, ScalarType.Float32) : tensor(B, ScalarType.Float32));
-                parameter.requires_grad_(false);
-            }
-        }
-
-        return model;
-    }
-
-    private static Tensor SampleData(int count, Generator generator)
-    {
-        Tensor z = randn([count, LatentSize], generator: generator);
-        Tensor noise = randn([count, DataSize], generator: generator) * Math.Sqrt(NoiseVariance);
-        return (z.matmul(tensor(W, ScalarType.Float32).t()) + tensor(B, ScalarType.Float32) + noise).DetachFromDisposeScope().MoveToOuterDisposeScope();
-    }
-
     private static double[] ElboPerItem(VariationalAutoencoder model, Tensor data, Generator generator)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         return new ElboLoss().Evaluate(model, data, sampleCount: 500, generator).Elbo.data<float>().ToArray().Select(v => (double)v).ToArray();
-    }
-
-    /// <summary>log N(x; b, WWᵀ + cI) by a Cholesky factorisation done here, in double precision.</summary>
-    private static double[] ExactLogLikelihood(Tensor data)
-    {
-        var covariance = new double[DataSize, DataSize];
-        for (int i = 0; i < DataSize; i++)
-        {
-            for (int j = 0; j < DataSize; j++)
-            {
-                covariance[i, j] = Enumerable.Range(0, LatentSize).Sum(k => W[i, k] * W[j, k]) + (i == j ? NoiseVariance : 0);
-            }
-        }
-
-        var lower = new double[DataSize, DataSize];
-        for (int i = 0; i < DataSize; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double sum = covariance[i, j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= lower[i, k] * lower[j, k];
-                }
-
-                lower[i, j] = i == j ? Math.Sqrt(sum) : sum / lower[j, j];
-            }
-        }
-
-        double logDeterminant = 2 * Enumerable.Range(0, DataSize).Sum(i => Math.Log(lower[i, i]));
-        float[] values = data.data<float>().ToArray();
-        int count = values.Length / DataSize;
-        var result = new double[count];
-        for (int n = 0; n < count; n++)
-        {
-            // Solve L y = x − b; the quadratic form is ‖y‖².
-            var y = new double[DataSize];
-            double quadratic = 0;
-            for (int i = 0; i < DataSize; i++)
-            {
-                double sum = values[(n * DataSize) + i] - B[i];
-                for (int k = 0; k < i; k++)
-                {
-                    sum -= lower[i, k] * y[k];
-                }
-
-                y[i] = sum / lower[i, i];
-                quadratic += y[i] * y[i];
-            }
-
-            result[n] = -0.5 * ((DataSize * Math.Log(2 * Math.PI)) + logDeterminant + quadratic);
-        }
-
-        return result;
     }
 }
