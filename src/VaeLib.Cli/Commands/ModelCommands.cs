@@ -16,7 +16,7 @@ internal static class ModelCommands
 
     public static Command Sample()
     {
-        var shared = new SharedOptions("samples.png");
+        var shared = new ModelCommandOptions("samples.png");
         var count = new Option<int>("--n") { Description = "Number of samples.", DefaultValueFactory = _ => 64 };
         var command = new Command("sample", "Generate new items from the prior z ~ N(0, I) and write them as a PNG grid.") { count };
         shared.AddTo(command);
@@ -34,7 +34,7 @@ internal static class ModelCommands
 
     public static Command Reconstruct()
     {
-        var shared = new SharedOptions("reconstructions.png");
+        var shared = new ModelCommandOptions("reconstructions.png");
         var data = DataOption();
         var count = new Option<int>("--n") { Description = "Number of test items.", DefaultValueFactory = _ => 16 };
         var command = new Command("reconstruct", "Encode test items and decode them: inputs above reconstructions.") { data, count };
@@ -44,7 +44,7 @@ internal static class ModelCommands
             int n = Count(result.GetValue(count));
             using SavedModel saved = shared.Load(result);
             RequireImages(saved.Model);
-            using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
+            using OpenedData splits = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
             using var scope = NewDisposeScope();
             Tensor inputs = splits.Test.GetBatch(arange(Math.Min(n, splits.Test.Count))).to(saved.Model.Device);
             return Write(cat([inputs, saved.Model.Reconstruct(inputs)], 0), result.GetValue(shared.Output)!, columns: (int)inputs.shape[0]);
@@ -54,7 +54,7 @@ internal static class ModelCommands
 
     public static Command Interpolate()
     {
-        var shared = new SharedOptions("interpolation.png");
+        var shared = new ModelCommandOptions("interpolation.png");
         var data = DataOption();
         var from = new Option<int>("--from") { Description = "Index of the first test item.", DefaultValueFactory = _ => 0 };
         var to = new Option<int>("--to") { Description = "Index of the second test item.", DefaultValueFactory = _ => 1 };
@@ -77,7 +77,7 @@ internal static class ModelCommands
             }
             else
             {
-                using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
+                using OpenedData splits = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
                 long[] indices = [Index(result.GetValue(from), splits.Test.Count, "--from"), Index(result.GetValue(to), splits.Test.Count, "--to")];
                 using (no_grad())
                 {
@@ -93,7 +93,7 @@ internal static class ModelCommands
 
     public static Command Traverse()
     {
-        var shared = new SharedOptions("traversal.png");
+        var shared = new ModelCommandOptions("traversal.png");
         var data = DataOption();
         var from = new Option<int?>("--from") { Description = "Start from this test item's μ (default: the prior's mean, z = 0)." };
         var range = new Option<double>("--range") { Description = "Each dimension sweeps [-range, range].", DefaultValueFactory = _ => 3.0 };
@@ -124,7 +124,7 @@ internal static class ModelCommands
             Tensor origin = zeros(model.LatentSize, device: model.Device);
             if (result.GetValue(from) is int item)
             {
-                using OpenedData splits = OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
+                using OpenedData splits = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
                 using (no_grad())
                 {
                     origin = model.Encode(splits.Test.GetBatch(tensor(new[] { Index(item, splits.Test.Count, "--from") })).to(model.Device)).Mean[0];
@@ -137,30 +137,7 @@ internal static class ModelCommands
         return command;
     }
 
-    private static Option<string?> DataOption() =>
-        new("--data") { Description = "Data source for the inputs (default: the one the model was trained on)." };
-
-    /// <summary>The data a model was trained on (same seed and preprocessing, so the same test set), or the one named.</summary>
-    private static OpenedData OpenFor(SavedModel saved, string? data, int seed)
-    {
-        IReadOnlyDictionary<string, string> facts = saved.Metadata;
-        // The training seed also chose the test split of a folder or file (and the built-in sprites), so reuse it.
-        int dataSeed = int.TryParse(facts.GetValueOrDefault("seed"), out int trained) ? trained : seed;
-        var binarization = Enum.TryParse(facts.GetValueOrDefault("binarization"), ignoreCase: true, out Binarization stored) && stored == Binarization.Static
-            ? Binarization.Static
-            : Binarization.None;
-        int imageSize = int.TryParse(facts.GetValueOrDefault("image_size"), out int size) ? size : 28;
-        ImageColor color = Enum.TryParse(facts.GetValueOrDefault("color"), ignoreCase: true, out ImageColor storedColor) ? storedColor : ImageColor.Grayscale;
-        OpenedData opened = DataSources.Open(data ?? facts.GetValueOrDefault("data"), new DataSettings(dataSeed, binarization, imageSize, color));
-        if (!opened.Test.ItemShape.SequenceEqual(saved.Model.InputShape))
-        {
-            string found = string.Join(", ", opened.Test.ItemShape);
-            opened.Dispose();
-            throw DataFormatException.For(opened.Source, $"items have shape [{found}], but the model expects [{string.Join(", ", saved.Model.InputShape)}].");
-        }
-
-        return opened;
-    }
+    private static Option<string?> DataOption() => ModelData.Option();
 
     private static Tensor Decode(VariationalAutoencoder model, Tensor codes)
     {
@@ -190,32 +167,4 @@ internal static class ModelCommands
 
     private static long Index(int value, long count, string name) =>
         value >= 0 && value < count ? value : throw new UsageException($"{name} must be a test item index in [0, {count}); found {value}.");
-
-    /// <summary>Options every model command takes.</summary>
-    private sealed class SharedOptions(string defaultOutput)
-    {
-        public Option<string> Model { get; } = new("--model") { Description = "A saved model folder (a vae train run folder).", Required = true };
-
-        public Option<string> Output { get; } = new("--out") { Description = "The PNG file to write.", DefaultValueFactory = _ => defaultOutput };
-
-        public Option<string> Device { get; } = new("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
-
-        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the random draws.", DefaultValueFactory = _ => 1 };
-
-        public void AddTo(Command command)
-        {
-            Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-            command.Add(Model);
-            command.Add(Output);
-            command.Add(Device);
-            command.Add(Seed);
-        }
-
-        public SavedModel Load(ParseResult result)
-        {
-            SavedModel saved = SavedModel.Load(result.GetValue(Model)!);
-            saved.Model.to(Enum.Parse<ComputeDevice>(result.GetValue(Device)!, ignoreCase: true).ToTorchDevice());
-            return saved;
-        }
-    }
 }

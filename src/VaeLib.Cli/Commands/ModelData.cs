@@ -1,0 +1,34 @@
+using VaeLib.Data;
+using VaeLib.Persistence;
+
+namespace VaeLib.Cli.Commands;
+
+/// <summary>Opens the data a saved model works on, for the commands that load a model.</summary>
+internal static class ModelData
+{
+    /// <summary>The <c>--data</c> option of a model command.</summary>
+    public static System.CommandLine.Option<string?> Option() =>
+        new("--data") { Description = "Data source for the inputs (default: the one the model was trained on)." };
+
+    /// <summary>The data a model was trained on (same seed and preprocessing, so the same test set), or the one named.</summary>
+    public static OpenedData OpenFor(SavedModel saved, string? data, int seed)
+    {
+        IReadOnlyDictionary<string, string> facts = saved.Metadata;
+        // The training seed also chose the test split of a folder or file (and the built-in sprites), so reuse it.
+        int dataSeed = int.TryParse(facts.GetValueOrDefault("seed"), out int trained) ? trained : seed;
+        var binarization = Enum.TryParse(facts.GetValueOrDefault("binarization"), ignoreCase: true, out Binarization stored) && stored == Binarization.Static
+            ? Binarization.Static
+            : Binarization.None;
+        int imageSize = int.TryParse(facts.GetValueOrDefault("image_size"), out int size) ? size : 28;
+        ImageColor color = Enum.TryParse(facts.GetValueOrDefault("color"), ignoreCase: true, out ImageColor storedColor) ? storedColor : ImageColor.Grayscale;
+        OpenedData opened = DataSources.Open(data ?? facts.GetValueOrDefault("data"), new DataSettings(dataSeed, binarization, imageSize, color));
+        if (!opened.Test.ItemShape.SequenceEqual(saved.Model.InputShape))
+        {
+            string found = string.Join(", ", opened.Test.ItemShape);
+            opened.Dispose();
+            throw DataFormatException.For(opened.Source, $"items have shape [{found}], but the model expects [{string.Join(", ", saved.Model.InputShape)}].");
+        }
+
+        return opened;
+    }
+}
