@@ -13,6 +13,24 @@ internal sealed record OpenedData(IDataset Train, IDataset Test, string Source, 
     /// <summary>True for tables (vectors), false for images.</summary>
     public bool IsTable => Train.ItemShape.Count == 1;
 
+    /// <summary>
+    /// The same splits with each item conditioned on its one-hot label, for a conditional VAE. The result takes over
+    /// what this object owns: dispose the result only (on failure this object is disposed).
+    /// </summary>
+    /// <exception cref="UsageException">The source has no labels.</exception>
+    public OpenedData WithLabelConditions()
+    {
+        if (Train is not ILabeledDataset { LabelNames.Count: > 0 } train || Test is not ILabeledDataset { LabelNames.Count: > 0 } test)
+        {
+            Dispose();
+            throw new UsageException($"--condition label needs labelled data; {Source} has no labels (for a CSV file, name the label column with --label-column).");
+        }
+
+        ConditionedDataset conditionedTrain = ConditionedDataset.FromLabels(train);
+        ConditionedDataset conditionedTest = ConditionedDataset.FromLabels(test);
+        return this with { Train = conditionedTrain, Test = conditionedTest, Owned = [conditionedTrain, conditionedTest, .. Owned] };
+    }
+
     public void Dispose()
     {
         foreach (IDisposable owned in Owned)

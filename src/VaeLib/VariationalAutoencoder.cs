@@ -24,17 +24,34 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     private readonly GaussianLatent latent;
     private readonly Decoder decoder;
 
-    /// <summary>Composes a model and checks, with one forward pass on zeros, that the parts fit together.</summary>
+    /// <summary>Composes an unconditional model and checks, with one forward pass on zeros, that the parts fit together.</summary>
     /// <param name="encoder">Maps inputs to features.</param>
     /// <param name="decoder">Maps z to the likelihood's parameters; its latent size is the model's.</param>
     /// <param name="likelihood">The observation model p(x|z).</param>
     /// <exception cref="ArgumentException">The encoder's or decoder's shapes disagree with each other or with what they declare.</exception>
     public VariationalAutoencoder(Encoder encoder, Decoder decoder, Likelihood likelihood)
+        : this(encoder, decoder, likelihood, conditionSize: 0)
+    {
+    }
+
+    /// <summary>
+    /// Composes a model, conditional when <paramref name="conditionSize"/> &gt; 0 (a conditional VAE, Sohn et al. 2015):
+    /// a condition vector c (e.g. a one-hot label) is appended to the encoder's features before the latent heads, so
+    /// q(z|x, c), and to z before the decoder, so p(x|z, c). The decoder therefore reads
+    /// <c>LatentSize + conditionSize</c> values: build it with that latent size.
+    /// </summary>
+    /// <param name="encoder">Maps inputs to features.</param>
+    /// <param name="decoder">Maps [z, c] to the likelihood's parameters; its latent size is dim z + <paramref name="conditionSize"/>.</param>
+    /// <param name="likelihood">The observation model p(x|z, c).</param>
+    /// <param name="conditionSize">Length C of the condition vector; 0 for an unconditional model.</param>
+    /// <exception cref="ArgumentException">The parts' shapes disagree, or the decoder leaves no room for z beside the condition.</exception>
+    public VariationalAutoencoder(Encoder encoder, Decoder decoder, Likelihood likelihood, int conditionSize)
         : base(nameof(VariationalAutoencoder))
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(likelihood);
+        ArgumentOutOfRangeException.ThrowIfNegative(conditionSize);
         if (!encoder.InputShape.SequenceEqual(decoder.OutputShape))
         {
             throw new ArgumentException(
@@ -42,9 +59,17 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
                 nameof(decoder));
         }
 
+        if (decoder.LatentSize <= conditionSize)
+        {
+            throw new ArgumentException(
+                $"A conditional model's decoder reads [z, c]: its latent size ({decoder.LatentSize}) must exceed the condition size ({conditionSize}). Build the decoder with latent size dim z + {conditionSize}.",
+                nameof(decoder));
+        }
+
         this.encoder = encoder;
         this.decoder = decoder;
-        latent = new GaussianLatent(encoder.OutputSize, decoder.LatentSize);
+        ConditionSize = conditionSize;
+        latent = new GaussianLatent(encoder.OutputSize + conditionSize, decoder.LatentSize - conditionSize);
         Likelihood = likelihood;
         InputShape = encoder.InputShape;
         RegisterComponents();
@@ -66,6 +91,12 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <summary>Dimension of z.</summary>
     public long LatentSize => latent.LatentSize;
 
+    /// <summary>Length C of the condition vector of a conditional model; 0 for an unconditional one.</summary>
+    public int ConditionSize { get; }
+
+    /// <summary>True when the model takes a condition vector (<see cref="ConditionSize"/> &gt; 0).</summary>
+    public bool IsConditional => ConditionSize > 0;
+
     /// <summary>Shape of one data item, without the batch dimension.</summary>
     public IReadOnlyList<long> InputShape { get; }
 
@@ -79,74 +110,83 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <param name="latentSize">Dimension of z.</param>
     /// <param name="hiddenSizes">Hidden layer sizes of the encoder; the decoder uses them in reverse. Default <c>[400]</c>.</param>
     /// <param name="likelihood">Observation model; default Bernoulli.</param>
+    /// <param name="conditionSize">Length of the condition vector for a conditional VAE; 0 (the default) for none.</param>
     /// <returns>The model, on the CPU.</returns>
     public static VariationalAutoencoder CreateMlp(
-        IEnumerable<long> inputShape, int latentSize = 20, IEnumerable<int>? hiddenSizes = null, Likelihood? likelihood = null)
+        IEnumerable<long> inputShape, int latentSize = 20, IEnumerable<int>? hiddenSizes = null, Likelihood? likelihood = null, int conditionSize = 0)
     {
         long[] shape = Shapes.Validate(inputShape, nameof(inputShape));
         int[] hidden = (hiddenSizes ?? [400]).ToArray();
+        ArgumentOutOfRangeException.ThrowIfNegative(conditionSize);
         var encoder = new MlpEncoder(new MlpEncoderOptions { InputShape = shape, HiddenSizes = hidden });
-        var decoder = new MlpDecoder(new MlpDecoderOptions { LatentSize = latentSize, OutputShape = shape, HiddenSizes = hidden.Reverse().ToArray() });
-        return new VariationalAutoencoder(encoder, decoder, likelihood ?? new BernoulliLikelihood());
+        var decoder = new MlpDecoder(new MlpDecoderOptions { LatentSize = latentSize + conditionSize, OutputShape = shape, HiddenSizes = hidden.Reverse().ToArray() });
+        return new VariationalAutoencoder(encoder, decoder, likelihood ?? new BernoulliLikelihood(), conditionSize);
     }
 
-    /// <summary>One forward pass with a single sample of z per item (the sample dimension K = 1 is kept).</summary>
+    /// <summary>One forward pass of an unconditional model with a single sample of z per item (K = 1 is kept).</summary>
     /// <param name="input">Batch <c>[N, *InputShape]</c>.</param>
     /// <returns>The posterior, z and the decoder output.</returns>
-    public override VaeOutput forward(Tensor input) => Forward(input, 1, null);
+    public override VaeOutput forward(Tensor input) => Forward(input, null, 1, null);
 
-    /// <summary>One forward pass with K reparameterized samples of z per item.</summary>
+    /// <summary>One forward pass of an unconditional model with K reparameterized samples of z per item.</summary>
     /// <param name="input">Batch <c>[N, *InputShape]</c>.</param>
     /// <param name="sampleCount">K ≥ 1.</param>
     /// <param name="generator">Random generator for ε on the model's device; null uses TorchSharp's default one.</param>
     /// <returns>The posterior (<c>[N, D]</c>), z (<c>[K, N, D]</c>) and the decoder output (<c>[K, N, *S]</c>).</returns>
-    public VaeOutput Forward(Tensor input, int sampleCount, Generator? generator)
+    public VaeOutput Forward(Tensor input, int sampleCount, Generator? generator) => Forward(input, null, sampleCount, generator);
+
+    /// <summary>One forward pass with K reparameterized samples of z per item.</summary>
+    /// <param name="input">Batch <c>[N, *InputShape]</c>.</param>
+    /// <param name="condition">Conditions <c>[N, C]</c> for a conditional model; null for an unconditional one.</param>
+    /// <param name="sampleCount">K ≥ 1.</param>
+    /// <param name="generator">Random generator for ε on the model's device; null uses TorchSharp's default one.</param>
+    /// <returns>The posterior (<c>[N, D]</c>), z (<c>[K, N, D]</c>) and the decoder output (<c>[K, N, *S]</c>).</returns>
+    public VaeOutput Forward(Tensor input, Tensor? condition, int sampleCount, Generator? generator)
     {
-        GaussianPosterior posterior = Encode(input);
+        GaussianPosterior posterior = Encode(input, condition);
         Tensor z = posterior.Sample(sampleCount, generator);
-        return new VaeOutput(posterior, z, Decode(z));
+        return new VaeOutput(posterior, z, DecodeChecked(z, condition));
     }
 
-    /// <summary>Computes q(z|x) for a batch.</summary>
+    /// <summary>Computes q(z|x), or q(z|x, c) for a conditional model, for a batch.</summary>
     /// <param name="input">Batch <c>[N, *InputShape]</c>.</param>
+    /// <param name="condition">Conditions <c>[N, C]</c> for a conditional model; null for an unconditional one.</param>
     /// <returns>μ and log σ² (σ via <see cref="GaussianPosterior.StandardDeviation"/>).</returns>
-    /// <exception cref="ArgumentException">The batch does not have the model's input shape.</exception>
-    public GaussianPosterior Encode(Tensor input)
+    /// <exception cref="ArgumentException">The batch does not have the model's input shape, or the condition is missing, unexpected or of the wrong shape.</exception>
+    public GaussianPosterior Encode(Tensor input, Tensor? condition = null)
     {
         CheckShape(input);
-
-        return latent.call(encoder.call(input));
+        CheckCondition(condition, input.size(0));
+        Tensor features = encoder.call(input);
+        return latent.call(condition is null ? features : cat([features, condition.to_type(features.dtype)], 1));
     }
 
     /// <summary>Maps latent codes to the likelihood's parameters (e.g. logits).</summary>
     /// <param name="z">Codes <c>[N, D]</c>, or <c>[K, N, D]</c>.</param>
+    /// <param name="condition">Conditions <c>[N, C]</c> for a conditional model (shared by the K samples); null for an unconditional one.</param>
     /// <returns>Parameters <c>[N, *S]</c>, or <c>[K, N, *S]</c>.</returns>
-    public Tensor Decode(Tensor z)
+    /// <exception cref="ArgumentException">z or the condition has the wrong shape, or the condition is missing or unexpected.</exception>
+    public Tensor Decode(Tensor z, Tensor? condition = null)
     {
         ArgumentNullException.ThrowIfNull(z);
-        if (z.dim() < 2 || Shapes.Of(z)[^1] != LatentSize)
+        if (z.dim() < 2 || z.dim() > 3 || Shapes.Of(z)[^1] != LatentSize)
         {
             throw new ArgumentException($"Expected latent codes of shape [N, {LatentSize}] or [K, N, {LatentSize}]; found {Shapes.Format(Shapes.Of(z))}.", nameof(z));
         }
 
-        if (z.dim() == 2)
-        {
-            return decoder.call(z);
-        }
-
-        long[] leading = Shapes.Of(z)[..^1];
-        Tensor flat = decoder.call(z.reshape(-1, LatentSize));
-        return flat.reshape([.. leading, .. InputShape]);
+        CheckCondition(condition, z.size(-2));
+        return DecodeChecked(z, condition);
     }
 
     /// <summary>Reconstructs a batch deterministically: the likelihood's mean at z = μ. No gradients are recorded.</summary>
     /// <param name="input">Batch <c>[N, *InputShape]</c> of finite values (checked, see <see cref="CheckInput"/>).</param>
+    /// <param name="condition">Conditions <c>[N, C]</c> for a conditional model; null for an unconditional one.</param>
     /// <returns>E[x | z = μ(x)], <c>[N, *InputShape]</c>.</returns>
-    public Tensor Reconstruct(Tensor input)
+    public Tensor Reconstruct(Tensor input, Tensor? condition = null)
     {
         CheckInput(input);
         using var noGrad = no_grad();
-        return Likelihood.Mean(Decode(Encode(input).Mean));
+        return Likelihood.Mean(Decode(Encode(input, condition).Mean, condition));
     }
 
     /// <summary>
@@ -170,15 +210,79 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
         }
     }
 
-    /// <summary>Generates new items: z ~ N(0, I), then the likelihood's mean. No gradients are recorded.</summary>
+    /// <summary>Generates new items from an unconditional model: z ~ N(0, I), then the likelihood's mean. No gradients are recorded.</summary>
     /// <param name="count">Number of items.</param>
     /// <param name="generator">Random generator on the model's device; null uses TorchSharp's default one.</param>
     /// <returns>Items <c>[count, *InputShape]</c> on the model's device.</returns>
+    /// <exception cref="InvalidOperationException">The model is conditional (use <see cref="Sample(Tensor, Generator?)"/>).</exception>
     public Tensor Sample(int count, Generator? generator = null)
     {
+        if (IsConditional)
+        {
+            throw new InvalidOperationException($"This model is conditional on {ConditionSize} values: sample with a condition tensor [count, {ConditionSize}].");
+        }
+
         using var noGrad = no_grad();
         Tensor z = StandardNormalPrior.Sample(count, LatentSize, Device, generator);
         return Likelihood.Mean(Decode(z));
+    }
+
+    /// <summary>Generates one new item per condition from a conditional model: z ~ N(0, I), then the mean of p(x|z, c).</summary>
+    /// <param name="condition">Conditions <c>[count, C]</c>, e.g. one-hot labels.</param>
+    /// <param name="generator">Random generator on the model's device; null uses TorchSharp's default one.</param>
+    /// <returns>Items <c>[count, *InputShape]</c> on the model's device.</returns>
+    public Tensor Sample(Tensor condition, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        CheckCondition(condition, condition.dim() == 2 ? condition.size(0) : -1);
+        using var noGrad = no_grad();
+        Tensor z = StandardNormalPrior.Sample(condition.size(0), LatentSize, Device, generator);
+        return Likelihood.Mean(Decode(z, condition.to(Device)));
+    }
+
+    /// <summary>Decodes z (already checked) with the condition appended, repeated over the K samples.</summary>
+    private Tensor DecodeChecked(Tensor z, Tensor? condition)
+    {
+        Tensor decoderInput = z;
+        if (condition is not null)
+        {
+            Tensor c = condition.to_type(z.dtype);
+            decoderInput = cat([z, z.dim() == 3 ? c.unsqueeze(0).expand(z.size(0), -1, -1) : c], -1);
+        }
+
+        if (decoderInput.dim() == 2)
+        {
+            return decoder.call(decoderInput);
+        }
+
+        long[] leading = Shapes.Of(decoderInput)[..^1];
+        Tensor flat = decoder.call(decoderInput.reshape(-1, decoder.LatentSize));
+        return flat.reshape([.. leading, .. InputShape]);
+    }
+
+    private void CheckCondition(Tensor? condition, long items)
+    {
+        if (condition is null)
+        {
+            if (IsConditional)
+            {
+                throw new ArgumentException($"This model is conditional on {ConditionSize} values: pass a condition [N, {ConditionSize}] (e.g. one-hot labels).", nameof(condition));
+            }
+
+            return;
+        }
+
+        if (!IsConditional)
+        {
+            throw new ArgumentException("This model is not conditional: pass no condition.", nameof(condition));
+        }
+
+        if (condition.dim() != 2 || condition.size(0) != items || condition.size(1) != ConditionSize)
+        {
+            throw new ArgumentException(
+                $"Expected conditions of shape [{(items < 0 ? "N" : items)}, {ConditionSize}]; found {Shapes.Format(Shapes.Of(condition))}.",
+                nameof(condition));
+        }
     }
 
     private void CheckShape(Tensor input)
@@ -209,12 +313,12 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
                     nameof(encoder));
             }
 
-            Tensor output = decoder.call(zeros(2, LatentSize));
+            Tensor output = decoder.call(zeros(2, decoder.LatentSize));
             long[] expected = [2, .. InputShape];
             if (!Shapes.Of(output).SequenceEqual(expected))
             {
                 throw new ArgumentException(
-                    $"The decoder {decoder.GetName()} returned shape {Shapes.Format(Shapes.Of(output))} for 2 latent codes; expected {Shapes.Format(expected)}.",
+                    $"The decoder {decoder.GetName()} returned shape {Shapes.Format(Shapes.Of(output))} for 2 latent codes of size {decoder.LatentSize}; expected {Shapes.Format(expected)}.",
                     nameof(decoder));
             }
         }

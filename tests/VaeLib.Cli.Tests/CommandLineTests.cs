@@ -92,6 +92,7 @@ public class CommandLineTests(TrainedRun run) : IClassFixture<TrainedRun>
     [InlineData("traverse", "--dims", "0")]
     [InlineData("sample", "--n", "100000000")]
     [InlineData("sample", "--n", "0")]
+    [InlineData("sample", "--label", "1")]
     public void Bad_values_for_a_model_command_exit_2(params string[] arguments)
     {
         var result = VaeProcess.Run([.. arguments, "--model", run.Folder, "--device", "cpu"]);

@@ -29,6 +29,6 @@ internal static class ModelData
             throw DataFormatException.For(opened.Source, $"items have shape [{found}], but the model expects [{string.Join(", ", saved.Model.InputShape)}].");
         }
 
-        return opened;
+        return saved.Model.IsConditional ? opened.WithLabelConditions() : opened;
     }
 }

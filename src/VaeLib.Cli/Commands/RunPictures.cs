@@ -27,15 +27,22 @@ internal static class RunPictures
         }
 
         using var generator = new Generator((ulong)seed);
-        ImageGrid.SavePng(model.Sample(64, generator), Path.Combine(folder, "samples.png"), columns: 8);
-        Tensor inputs = data.Test.GetBatch(arange(Math.Min(16L, data.Test.Count))).to(model.Device);
-        ImageGrid.SavePng(cat([inputs, model.Reconstruct(inputs)], 0), Path.Combine(folder, "reconstructions.png"), columns: (int)inputs.shape[0]);
+        // A conditional model draws one row of eight per label (the labels cycle when there are more than eight).
+        Tensor samples = model.IsConditional
+            ? model.Sample(ConditionLabels.OneHot(model, Enumerable.Range(0, 64).Select(i => i / 8 % model.ConditionSize).ToArray()), generator)
+            : model.Sample(64, generator);
+        ImageGrid.SavePng(samples, Path.Combine(folder, "samples.png"), columns: 8);
+        Tensor indices = arange(Math.Min(16L, data.Test.Count));
+        Tensor inputs = data.Test.GetBatch(indices).to(model.Device);
+        Tensor reconstructions = model.Reconstruct(inputs, ConditionLabels.For(model, data.Test, indices));
+        ImageGrid.SavePng(cat([inputs, reconstructions], 0), Path.Combine(folder, "reconstructions.png"), columns: (int)inputs.shape[0]);
     }
 
     private static void SaveLatentMap(VariationalAutoencoder model, ILabeledDataset data, string path)
     {
         long count = Math.Min(2000L, data.Count);
-        Tensor means = model.Encode(data.GetBatch(arange(count)).to(model.Device)).Mean.cpu();
+        Tensor indices = arange(count);
+        Tensor means = model.Encode(data.GetBatch(indices).to(model.Device), ConditionLabels.For(model, data, indices)).Mean.cpu();
         Tensor points = model.LatentSize > 2 ? PrincipalComponents.Project(means, 2) : means;
         string axes = model.LatentSize > 2 ? "first two principal components" : "z₁, z₂";
         float[] xs = points[.., 0].contiguous().data<float>().ToArray();

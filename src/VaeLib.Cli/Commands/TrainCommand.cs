@@ -44,10 +44,15 @@ internal static class TrainCommand
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the gradients' total norm to this value (off by default)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint, with its options (--epochs may raise the total)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
+        var klWarmup = new Option<int>("--kl-warmup") { Description = "KL warm-up: the KL weight rises linearly from 0 to β over this many epochs (0: off).", DefaultValueFactory = _ => 0 };
+        var freeBits = new Option<double>("--free-bits") { Description = "Free bits: a floor, in nats per latent dimension, under each dimension's batch-mean KL in the loss (0: off).", DefaultValueFactory = _ => 0.0 };
+        var samples = new Option<int>("--samples") { Description = "Monte Carlo samples of z per item in the loss.", DefaultValueFactory = _ => 1 };
+        var condition = new Option<string>("--condition") { Description = "none, or label: train a conditional VAE given each item's one-hot label (encoder and decoder).", DefaultValueFactory = _ => "none" };
+        condition.AcceptOnlyFromAmong("none", "label");
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition,
         };
         command.SetAction(result =>
         {
@@ -81,7 +86,11 @@ internal static class TrainCommand
                 result.GetValue(metrics),
                 result.GetValue(checkpointEvery),
                 result.GetValue(maxGradNorm),
-                result.GetValue(quiet)),
+                result.GetValue(quiet),
+                result.GetValue(klWarmup),
+                result.GetValue(freeBits),
+                result.GetValue(samples),
+                result.GetValue(condition) == "label"),
             interrupts,
             resumeFrom: null);
         });
@@ -122,9 +131,10 @@ internal static class TrainCommand
             throw new UsageException($"--image-size must be between 4 and 1024; found {settings.ImageSize}.");
         }
 
-        using OpenedData data = DataSources.Open(
+        OpenedData opened = DataSources.Open(
             settings.Data,
             new DataSettings(settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true), settings.ImageSize, Enum.Parse<ImageColor>(settings.Color, ignoreCase: true), settings.LabelColumn));
+        using OpenedData data = settings.ConditionOnLabels ? opened.WithLabelConditions() : opened;
         bool gaussian = settings.Likelihood == "gaussian" || (settings.Likelihood == "auto" && data.IsTable);
         try
         {
@@ -140,6 +150,9 @@ internal static class TrainCommand
                 CheckpointEvery = settings.CheckpointEvery,
                 CheckpointOnCancel = true,
                 MaxGradientNorm = settings.MaxGradNorm,
+                KlWarmupEpochs = settings.KlWarmup,
+                FreeBits = settings.FreeBits,
+                SamplesPerItem = settings.Samples,
             };
             architecture = new VaeArchitecture
             {
@@ -149,6 +162,7 @@ internal static class TrainCommand
                 LatentSize = settings.Latent,
                 Likelihood = gaussian ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
                 GaussianVariance = settings.Variance,
+                ConditionSize = data.Train is IConditionedDataset labels ? labels.ConditionSize : 0,
             };
         }
         catch (ArgumentException exception)
@@ -191,6 +205,10 @@ internal static class TrainCommand
             ["seed"] = settings.Seed.ToString(CultureInfo.InvariantCulture),
             ["epochs"] = history.Epochs.Count.ToString(CultureInfo.InvariantCulture),
         };
+        if (data.Train is ConditionedDataset { LabelNames.Count: > 0 } byLabel)
+        {
+            metadata[ConditionLabels.MetadataKey] = JsonSerializer.Serialize(byLabel.LabelNames);
+        }
         new SavedModel(vae, architecture, metadata).Save(settings.Out);
         if (history.Epochs.Count > 0)
         {
@@ -244,5 +262,9 @@ internal static class TrainCommand
         string? Metrics,
         int CheckpointEvery,
         double? MaxGradNorm,
-        bool Quiet);
+        bool Quiet,
+        int KlWarmup = 0,
+        double FreeBits = 0,
+        int Samples = 1,
+        bool ConditionOnLabels = false);
 }

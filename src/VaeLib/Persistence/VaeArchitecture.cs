@@ -12,6 +12,7 @@ public sealed record VaeArchitecture
     private readonly long[] inputShape = [1, 28, 28];
     private readonly int[] hiddenSizes = [400];
     private readonly int latentSize = 20;
+    private readonly int conditionSize;
     private readonly double gaussianVariance = 1.0;
     private readonly ModelKind kind = ModelKind.Mlp;
     private readonly Activation activation = Activation.Relu;
@@ -46,6 +47,18 @@ public sealed record VaeArchitecture
     {
         get => latentSize;
         init => latentSize = OptionChecks.Positive(value, nameof(LatentSize), "The latent size");
+    }
+
+    /// <summary>
+    /// Length of the condition vector of a conditional VAE (e.g. the number of classes for one-hot labels); 0, the
+    /// default, for an unconditional model. See <see cref="VariationalAutoencoder(Encoder, Decoder, Likelihoods.Likelihood, int)"/>.
+    /// </summary>
+    public int ConditionSize
+    {
+        get => conditionSize;
+        init => conditionSize = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ConditionSize), value, "The condition size must be 0 (unconditional) or positive.");
     }
 
     /// <summary>Nonlinearity of the hidden layers. Default <see cref="Activation.Relu"/>.</summary>
@@ -87,11 +100,13 @@ public sealed record VaeArchitecture
     public VariationalAutoencoder Build(ModuleRegistry? registry = null)
     {
         Likelihood observation = Likelihood == LikelihoodKind.Gaussian ? new GaussianLikelihood(GaussianVariance) : new BernoulliLikelihood();
+        // A conditional model's decoder reads [z, c], so its latent size is dim z + dim c.
         var spec = new ModuleSpec(InputShape, LatentSize, CustomSettings);
+        var decoderSpec = new ModuleSpec(InputShape, LatentSize + ConditionSize, CustomSettings);
         registry ??= new ModuleRegistry();
         Encoder encoder = CustomEncoder is null ? BuiltInEncoder() : registry.CreateEncoder(CustomEncoder, spec);
-        Decoder decoder = CustomDecoder is null ? BuiltInDecoder() : registry.CreateDecoder(CustomDecoder, spec);
-        return new VariationalAutoencoder(encoder, decoder, observation);
+        Decoder decoder = CustomDecoder is null ? BuiltInDecoder() : registry.CreateDecoder(CustomDecoder, decoderSpec);
+        return new VariationalAutoencoder(encoder, decoder, observation, ConditionSize);
     }
 
     private Encoder BuiltInEncoder()
@@ -108,10 +123,10 @@ public sealed record VaeArchitecture
     {
         if (Kind == ModelKind.Mlp)
         {
-            return new MlpDecoder(new MlpDecoderOptions { LatentSize = LatentSize, OutputShape = InputShape, HiddenSizes = HiddenSizes.Reverse().ToArray(), Activation = Activation });
+            return new MlpDecoder(new MlpDecoderOptions { LatentSize = LatentSize + ConditionSize, OutputShape = InputShape, HiddenSizes = HiddenSizes.Reverse().ToArray(), Activation = Activation });
         }
 
-        return new ConvTransposeDecoder(new ConvTransposeDecoderOptions { LatentSize = LatentSize, OutputShape = ConvShape(), FeatureSize = ConvFeatureSize, Activation = Activation });
+        return new ConvTransposeDecoder(new ConvTransposeDecoderOptions { LatentSize = LatentSize + ConditionSize, OutputShape = ConvShape(), FeatureSize = ConvFeatureSize, Activation = Activation });
     }
 
     private int ConvFeatureSize => HiddenSizes.Count > 0 ? HiddenSizes[0] : 0;

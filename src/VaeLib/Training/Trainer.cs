@@ -55,7 +55,7 @@ public sealed class Trainer : IDisposable
         };
         shuffleGenerator = new Generator(Options.Seed, CPU);
         noiseGenerator = new Generator(Options.Seed ^ NoiseSeedOffset);
-        loss = new ElboLoss(Options.Beta);
+        loss = new ElboLoss(Options.Beta, Options.FreeBits);
     }
 
     /// <summary>The model being trained.</summary>
@@ -79,13 +79,16 @@ public sealed class Trainer : IDisposable
     /// checkpoint continues where it stopped), writing a checkpoint every <see cref="TrainerOptions.CheckpointEvery"/>
     /// epochs when <see cref="TrainerOptions.CheckpointDirectory"/> is set.
     /// </summary>
-    /// <param name="training">Training items; their shape must be the model's input shape.</param>
-    /// <param name="validation">Optional items evaluated after each epoch.</param>
+    /// <param name="training">
+    /// Training items; their shape must be the model's input shape. A conditional model needs an
+    /// <see cref="IConditionedDataset"/> (e.g. <see cref="ConditionedDataset.FromLabels"/>) with its condition size.
+    /// </param>
+    /// <param name="validation">Optional items evaluated after each epoch (conditioned too, for a conditional model).</param>
     /// <param name="progress">Receives a report after each epoch, on the training thread.</param>
     /// <param name="batchProgress">Receives a report after each minibatch, on the training thread (for progress bars).</param>
     /// <param name="cancellationToken">Stops training between minibatches; the epoch in progress is not reported.</param>
     /// <returns>The reports of all completed epochs, and whether training was cancelled.</returns>
-    /// <exception cref="ArgumentException">A data set's item shape differs from the model's input shape.</exception>
+    /// <exception cref="ArgumentException">A data set's item shape differs from the model's input shape, or a conditional model's data carry no conditions of its size.</exception>
     /// <exception cref="InvalidOperationException">The loss became NaN or infinite.</exception>
     public TrainingHistory Fit(
         IDataset training,
@@ -265,8 +268,10 @@ public sealed class Trainer : IDisposable
             {
                 using var batchScope = NewDisposeScope();
                 long length = Math.Min(Options.BatchSize, data.Count - start);
-                Tensor batch = data.GetBatch(indices.narrow(0, start, length)).to(Device);
-                Accumulate(sums, loss.Evaluate(Model, batch, Options.SamplesPerItem, generator));
+                Tensor slice = indices.narrow(0, start, length);
+                Tensor batch = data.GetBatch(slice).to(Device);
+                Tensor? condition = ConditionsOf(data, slice);
+                Accumulate(sums, loss.Evaluate(Model, batch, condition, Options.SamplesPerItem, generator));
             }
 
             double[] means = (sums / data.Count).cpu().data<double>().ToArray();
@@ -305,9 +310,12 @@ public sealed class Trainer : IDisposable
 
             using var batchScope = NewDisposeScope();
             long length = Math.Min(Options.BatchSize, training.Count - start);
-            Tensor batch = training.GetBatch(order.narrow(0, start, length)).to(Device);
+            Tensor slice = order.narrow(0, start, length);
+            Tensor batch = training.GetBatch(slice).to(Device);
+            Tensor? condition = ConditionsOf(training, slice);
             optimizer.zero_grad();
-            ElboTerms terms = loss.Evaluate(Model, batch, Options.SamplesPerItem, noiseGenerator);
+            double klWeight = KlWeight(epoch, start / Options.BatchSize, batches);
+            ElboTerms terms = loss.Evaluate(Model, batch, condition, Options.SamplesPerItem, noiseGenerator, klWeight);
             Tensor meanLoss = terms.Loss.mean();
             meanLoss.backward();
             if (Options.MaxGradientNorm is double limit)
@@ -341,6 +349,25 @@ public sealed class Trainer : IDisposable
         sums.select(0, 2).add_(terms.Kl.sum(), Runtime.Scalars.One);
     }
 
+    /// <summary>
+    /// The KL weight of a minibatch: β, or during the warm-up β·t/T with t minibatches done and T the warm-up's
+    /// minibatches, so the first minibatch has weight 0 and the weight reaches β when the warm-up ends.
+    /// </summary>
+    private double KlWeight(int epoch, long batchIndex, long batches)
+    {
+        if (Options.KlWarmupEpochs == 0)
+        {
+            return Options.Beta;
+        }
+
+        double done = ((epoch - 1) * (double)batches) + batchIndex;
+        return Options.Beta * Math.Min(1.0, done / (Options.KlWarmupEpochs * (double)batches));
+    }
+
+    /// <summary>The conditions of a conditional model's minibatch, on the device; null for an unconditional model.</summary>
+    private Tensor? ConditionsOf(IDataset data, Tensor indices) =>
+        Model.IsConditional ? ((IConditionedDataset)data).GetConditions(indices).to(Device) : null;
+
     private void CheckShape(IDataset data, string name)
     {
         ArgumentNullException.ThrowIfNull(data, name);
@@ -353,6 +380,14 @@ public sealed class Trainer : IDisposable
         {
             throw new ArgumentException(
                 $"The {name} set's items have shape {Shapes.Format(data.ItemShape)}, but the model expects {Shapes.Format(Model.InputShape)}.",
+                name);
+        }
+
+        if (Model.IsConditional && (data is not IConditionedDataset conditioned || conditioned.ConditionSize != Model.ConditionSize))
+        {
+            string found = data is IConditionedDataset other ? $"conditions of size {other.ConditionSize}" : "no conditions";
+            throw new ArgumentException(
+                $"The model is conditional on {Model.ConditionSize} values, but the {name} set has {found}. Wrap it with ConditionedDataset.FromLabels (one-hot labels) or new ConditionedDataset(items, conditions).",
                 name);
         }
     }

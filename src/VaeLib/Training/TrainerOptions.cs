@@ -10,6 +10,8 @@ public sealed record TrainerOptions
     private readonly int samplesPerItem = 1;
     private readonly double? maxGradientNorm;
     private readonly int checkpointEvery = 1;
+    private readonly int klWarmupEpochs;
+    private readonly double freeBits;
 
     /// <summary>Passes over the training set. Default 10.</summary>
     public int Epochs
@@ -44,6 +46,32 @@ public sealed record TrainerOptions
         init => beta = value >= 0 && double.IsFinite(value)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(Beta), value, "β must be finite and non-negative.");
+    }
+
+    /// <summary>
+    /// KL warm-up (Bowman et al. 2016; Sønderby et al. 2016): the KL weight rises linearly from 0 to <see cref="Beta"/>
+    /// over this many epochs, updated every minibatch, then stays at β. 0 (the default) turns it off. The training loss
+    /// reported for a warm-up epoch uses that epoch's weights; the validation loss always uses β.
+    /// </summary>
+    public int KlWarmupEpochs
+    {
+        get => klWarmupEpochs;
+        init => klWarmupEpochs = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(KlWarmupEpochs), value, "The KL warm-up must be 0 (off) or a positive number of epochs.");
+    }
+
+    /// <summary>
+    /// Free bits λ in nats per latent dimension (Kingma et al. 2016): the loss's KL part becomes Σ_d max(λ, KL̄_d) over
+    /// the minibatch mean KL of each dimension, so a dimension is not pushed below λ towards the prior. 0 (the
+    /// default) turns it off. See <see cref="ElboLoss"/>.
+    /// </summary>
+    public double FreeBits
+    {
+        get => freeBits;
+        init => freeBits = value >= 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(FreeBits), value, "Free bits must be finite and non-negative (nats per latent dimension).");
     }
 
     /// <summary>Monte Carlo samples of z per item in the loss. Default 1.</summary>
