@@ -17,6 +17,19 @@ public sealed class BernoulliLikelihood : Likelihood
     /// <returns>Probabilities.</returns>
     public override Tensor Mean(Tensor parameters) => nn.functional.sigmoid(parameters);
 
+    /// <summary>Zeros and ones with P(1) = sigmoid(ℓ).</summary>
+    /// <param name="parameters">Logits.</param>
+    /// <param name="generator">Seeded random generator (drawn on the CPU and copied when the logits are elsewhere), or null for the default one.</param>
+    /// <returns>A draw of the same shape, float, values 0 or 1.</returns>
+    public override Tensor Sample(Tensor parameters, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using Tensor probabilities = Mean(parameters);
+        return generator is null || parameters.device.type == TorchSharp.DeviceType.CPU
+            ? probabilities.bernoulli(generator)
+            : probabilities.cpu().bernoulli(generator).to(parameters.device);
+    }
+
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {

@@ -32,6 +32,17 @@ public sealed class GaussianLikelihood : Likelihood
     /// <returns>The same tensor.</returns>
     public override Tensor Mean(Tensor parameters) => parameters;
 
+    /// <summary>f(z) + √c·ε with ε ~ N(0, I).</summary>
+    /// <param name="parameters">Means.</param>
+    /// <param name="generator">Seeded random generator, or null for the default one.</param>
+    /// <returns>A draw of the same shape.</returns>
+    public override Tensor Sample(Tensor parameters, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using Scalar scale = Math.Sqrt(Variance).ToScalar();
+        return Latent.StandardNormalPrior.Noise(Shapes.Of(parameters), parameters.dtype, parameters.device, generator).mul_(scale).add_(parameters);
+    }
+
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {

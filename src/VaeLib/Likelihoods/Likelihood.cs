@@ -40,6 +40,14 @@ public abstract class Likelihood
     /// <returns>E[x|z], the same shape as <paramref name="parameters"/>.</returns>
     public abstract Tensor Mean(Tensor parameters);
 
+    /// <summary>Draws x ~ p(x|z) given the decoder's output, e.g. for imputation by a Markov chain.</summary>
+    /// <param name="parameters">Decoder output.</param>
+    /// <param name="generator">Seeded random generator (TorchSharp's generators live on the CPU), or null for the default one.</param>
+    /// <returns>A draw of the same shape as <paramref name="parameters"/>.</returns>
+    /// <exception cref="NotSupportedException">This likelihood does not implement sampling (the default).</exception>
+    public virtual Tensor Sample(Tensor parameters, Generator? generator = null) =>
+        throw new NotSupportedException($"The {Name} likelihood cannot draw samples of x; override {nameof(Likelihood)}.{nameof(Sample)} to add it.");
+
     /// <summary>
     /// Σ_j log p(x_j | θ_j) over the last dimension, for flattened data <c>[N, M]</c> and parameters <c>[N, M]</c>
     /// or <c>[K, N, M]</c> (broadcast over K).
