@@ -45,25 +45,30 @@ using (splits)
     bool[] isHeldOut = splits.Test.Labels.Select(label => label == held).ToArray();
     Console.WriteLine($"Scoring the {splits.Test.Count} test images ({isHeldOut.Count(h => h)} of them '{holdout}'); higher = more anomalous.");
     double[] ranking = [];
-    foreach (var options in new[]
+    foreach (bool relative in new[] { false, true })
     {
-        new AnomalyScorerOptions { Kind = AnomalyScoreKind.NegativeElbo, SampleCount = 16 },
-        new AnomalyScorerOptions { Kind = AnomalyScoreKind.NegativeImportanceWeighted, SampleCount = iwaeSamples },
-    })
-    {
-        double[] scores = new AnomalyScorer(model, options).Score(splits.Test);
-        double auc = RocAuc.Compute(scores, isHeldOut);
-        int inTop = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(100).Count(i => isHeldOut[i]);
-        string name = options.Kind == AnomalyScoreKind.NegativeElbo ? $"−ELBO (S = {options.SampleCount})" : $"−IWAE log p(x) (K = {options.SampleCount})";
-        Console.WriteLine($"  {name,-26} ROC AUC {auc:F4}   '{holdout}' among the 100 highest scores: {inTop}");
-        ranking = ranking.Length == 0 ? scores : ranking;
+        foreach (var options in new[]
+        {
+            new AnomalyScorerOptions { Kind = AnomalyScoreKind.NegativeElbo, SampleCount = 16, RelativeToPerfectFit = relative },
+            new AnomalyScorerOptions { Kind = AnomalyScoreKind.NegativeImportanceWeighted, SampleCount = iwaeSamples, RelativeToPerfectFit = relative },
+        })
+        {
+            double[] scores = new AnomalyScorer(model, options).Score(splits.Test);
+            double auc = RocAuc.Compute(scores, isHeldOut);
+            int inTop = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).Take(100).Count(i => isHeldOut[i]);
+            string name = (options.Kind == AnomalyScoreKind.NegativeElbo ? $"−ELBO (S = {options.SampleCount})" : $"−IWAE log p(x) (K = {options.SampleCount})")
+                + (relative ? " − perfect fit" : string.Empty);
+            Console.WriteLine($"  {name,-40} ROC AUC {auc:F4}   '{holdout}' among the 100 highest scores: {inTop}");
+            ranking = relative && options.Kind == AnomalyScoreKind.NegativeElbo ? scores : ranking;
+        }
     }
 
-    // A classic failure of likelihood scores: simple images (few lit pixels) score as "normal" whatever their class.
+    // Plain likelihood scores rank images with many grey pixels first whatever their class (a Bernoulli likelihood
+    // cannot fit grey levels well); relative to the perfect fit, what is left is how badly the model explains x.
     using var scope = NewDisposeScope();
     long[] top = Enumerable.Range(0, ranking.Length).OrderByDescending(i => ranking[i]).Take(32).Select(i => (long)i).ToArray();
     ImageGrid.SavePng(splits.Test.GetBatch(tensor(top)), "anomalies.png", columns: 8);
-    Console.WriteLine("Wrote anomalies.png: the 32 test images with the highest −ELBO, row by row.");
+    Console.WriteLine("Wrote anomalies.png: the 32 test images with the highest −ELBO relative to the perfect fit, row by row.");
 }
 
 return 0;

@@ -25,8 +25,9 @@ internal static class AnomalyCommand
         var score = new Option<string>("--score") { Description = "elbo: −ELBO; iwae: −log p(x) by importance weighting (tighter, K times slower).", DefaultValueFactory = _ => "elbo" };
         score.AcceptOnlyFromAmong("elbo", "iwae");
         var samples = new Option<int>("--samples") { Description = "Samples of z per item (S for the ELBO, K for IWAE).", DefaultValueFactory = _ => 16 };
+        var relative = new Option<bool>("--relative") { Description = "Subtract the perfect-fit bound −max log p(x|θ) (for a Bernoulli likelihood, the pixels' entropy), so items with many grey levels are not ranked first for that alone." };
         var anomalyLabel = new Option<string?>("--anomaly-label") { Description = "A label name to treat as the anomaly: prints the ROC AUC of the score for detecting it." };
-        var command = new Command("anomaly", "Score each item by −ELBO or −IWAE log p(x) and write them ranked, most anomalous first.") { data, split, score, samples, anomalyLabel };
+        var command = new Command("anomaly", "Score each item by −ELBO or −IWAE log p(x) and write them ranked, most anomalous first.") { data, split, score, samples, relative, anomalyLabel };
         shared.AddTo(command);
         command.SetAction(result =>
         {
@@ -46,6 +47,7 @@ internal static class AnomalyCommand
             {
                 Kind = result.GetValue(score) == "iwae" ? AnomalyScoreKind.NegativeImportanceWeighted : AnomalyScoreKind.NegativeElbo,
                 SampleCount = sampleCount,
+                RelativeToPerfectFit = result.GetValue(relative),
                 Seed = (ulong)result.GetValue(shared.Seed),
             };
             double[] scores = new AnomalyScorer(saved.Model, options).Score(items);

@@ -73,8 +73,9 @@ public sealed class AnomalyScorer(VariationalAutoencoder model, AnomalyScorerOpt
     {
         ArgumentNullException.ThrowIfNull(input);
         using var noGrad = no_grad();
-        return Options.Kind == AnomalyScoreKind.NegativeImportanceWeighted
+        Tensor score = Options.Kind == AnomalyScoreKind.NegativeImportanceWeighted
             ? MarginalLikelihood.ImportanceWeighted(model, input, Options.SampleCount, generator).neg_()
             : new ElboLoss().Evaluate(model, input, Options.SampleCount, generator).Loss.to_type(ScalarType.Float64);
+        return Options.RelativeToPerfectFit ? score.add_(model.Likelihood.PerfectFitLogProb(input).to_type(ScalarType.Float64)) : score;
     }
 }

@@ -28,6 +28,14 @@ public sealed record AnomalyScorerOptions
         init => batchSize = OptionChecks.Positive(value, nameof(BatchSize), "The batch size");
     }
 
+    /// <summary>
+    /// True: subtract from the score the perfect-fit bound −max_θ log p(x|θ) (see
+    /// <see cref="Likelihoods.Likelihood.PerfectFitLogProb"/>), so the score measures how far the model is from a
+    /// perfect fit of x rather than how hard x is to fit at all. Under a Bernoulli likelihood on grey levels this
+    /// removes Σ_j H(x_j), which otherwise ranks every image with many grey pixels as anomalous. Default false.
+    /// </summary>
+    public bool RelativeToPerfectFit { get; init; }
+
     /// <summary>Seed of the generator that draws z; the same seed gives the same scores. Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 }

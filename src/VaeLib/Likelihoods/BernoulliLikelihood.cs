@@ -30,6 +30,21 @@ public sealed class BernoulliLikelihood : Likelihood
             : probabilities.cpu().bernoulli(generator).to(parameters.device);
     }
 
+    /// <summary>
+    /// Σ_j x_j log x_j + (1 − x_j) log(1 − x_j) = −Σ_j H(x_j), reached at sigmoid(ℓ_j) = x_j (with 0 log 0 = 0): zero for
+    /// black-and-white data, and lower the more grey levels an item has.
+    /// </summary>
+    /// <param name="data">Observations in [0, 1], shape <c>[N, *S]</c>.</param>
+    /// <returns>Shape <c>[N]</c>.</returns>
+    public override Tensor PerfectFitLogProb(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        using Tensor complement = data.neg().add_(Runtime.Scalars.One);
+        using Tensor ones = data.xlogy(data);
+        using Tensor zeros = complement.xlogy(complement);
+        return ones.add_(zeros).flatten(1).sum(-1);
+    }
+
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {

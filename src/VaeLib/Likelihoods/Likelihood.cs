@@ -40,6 +40,18 @@ public abstract class Likelihood
     /// <returns>E[x|z], the same shape as <paramref name="parameters"/>.</returns>
     public abstract Tensor Mean(Tensor parameters);
 
+    /// <summary>
+    /// max_θ log p(x|θ) with one free parameter per data element (the saturated model), summed over the data
+    /// dimensions: the best log-likelihood any decoder could reach for x. Subtracting it from a log-likelihood leaves
+    /// how far the model is from a perfect fit, without the part that depends on x alone (see
+    /// <see cref="Evaluation.AnomalyScorerOptions.RelativeToPerfectFit"/>).
+    /// </summary>
+    /// <param name="data">Observations x, shape <c>[N, *S]</c>.</param>
+    /// <returns>Shape <c>[N]</c>.</returns>
+    /// <exception cref="NotSupportedException">This likelihood does not implement it (the default).</exception>
+    public virtual Tensor PerfectFitLogProb(Tensor data) =>
+        throw new NotSupportedException($"The {Name} likelihood does not define its perfect-fit log-likelihood; override {nameof(Likelihood)}.{nameof(PerfectFitLogProb)} to add it.");
+
     /// <summary>Draws x ~ p(x|z) given the decoder's output, e.g. for imputation by a Markov chain.</summary>
     /// <param name="parameters">Decoder output.</param>
     /// <param name="generator">Seeded random generator (TorchSharp's generators live on the CPU), or null for the default one.</param>

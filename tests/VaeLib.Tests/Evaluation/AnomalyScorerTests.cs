@@ -49,6 +49,24 @@ public class AnomalyScorerTests
     }
 
     [Fact]
+    public void Relative_to_the_perfect_fit_the_score_drops_by_the_bernoulli_entropy_of_each_item()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(7);
+        using var model = VariationalAutoencoder.CreateMlp([4], latentSize: 2, hiddenSizes: [8]);
+        using var data = new TensorDataset(tensor(new float[,] { { 0, 1, 0.5f, 0.25f }, { 0, 1, 1, 0 } }));
+        var options = new AnomalyScorerOptions { SampleCount = 4 };
+
+        double[] plain = new AnomalyScorer(model, options).Score(data);
+        double[] relative = new AnomalyScorer(model, options with { RelativeToPerfectFit = true }).Score(data);
+
+        // By hand: H(0) = H(1) = 0, H(½) = ln 2, H(¼) = −¼ ln ¼ − ¾ ln ¾.
+        double entropy = Math.Log(2) - (0.25 * Math.Log(0.25)) - (0.75 * Math.Log(0.75));
+        (plain[0] - relative[0]).Should().BeApproximately(entropy, 1e-5);
+        (plain[1] - relative[1]).Should().BeApproximately(0, 1e-6, "black and white pixels can be fitted exactly");
+    }
+
+    [Fact]
     public void A_data_set_of_another_shape_or_with_nan_is_refused_naming_the_item()
     {
         using var scope = NewDisposeScope();
