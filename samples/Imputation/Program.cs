@@ -46,7 +46,7 @@ using (splits)
     Tensor? shown = null;
     foreach (ImputationMethod method in new[] { ImputationMethod.PseudoGibbs, ImputationMethod.MetropolisWithinGibbs })
     {
-        // Bernoulli draws are black or white; putting the mean keeps the chain on grey-level images like the training data.
+        // Bernoulli draws are black or white; putting the mean instead keeps the chain on grey-level images.
         foreach (bool sample in new[] { false, true })
         {
             using var generator = new Generator(1);
@@ -62,7 +62,7 @@ using (splits)
     Tensor picked = tensor(first, device: trainer.Device);
     Tensor masked = where(observed, originals, full_like(originals, 0.5f));
     ImageGrid.SavePng(cat([originals.index_select(0, picked), masked.index_select(0, picked), shown!.index_select(0, picked)], 0), "imputation.png", columns: 12);
-    Console.WriteLine("Wrote imputation.png: originals, inputs with the bottom half hidden (grey), pseudo-Gibbs imputations.");
+    Console.WriteLine("Wrote imputation.png: originals, inputs with the bottom half hidden (grey), pseudo-Gibbs imputations (x_m set to the mean).");
 }
 
 return 0;

@@ -30,7 +30,7 @@ internal static class ImputeCommand
         var method = new Option<string>("--method") { Description = "gibbs: pseudo-Gibbs; metropolis: Metropolis-within-Gibbs.", DefaultValueFactory = _ => "gibbs" };
         method.AcceptOnlyFromAmong("gibbs", "metropolis");
         var iterations = new Option<int>("--iterations") { Description = "Steps of the chain; the second half is averaged.", DefaultValueFactory = _ => 50 };
-        var step = new Option<string>("--missing-step") { Description = "Each step puts x_m ~ p(x_m|z) (sample) or E[x_m|z] (mean). Default: mean for Bernoulli models (keeps grey levels), sample otherwise." };
+        var step = new Option<string>("--missing-step") { Description = "Each step puts x_m ~ p(x_m|z) (sample, the samplers as defined) or E[x_m|z] (mean).", DefaultValueFactory = _ => "sample" };
         step.AcceptOnlyFromAmong("sample", "mean");
         var command = new Command("impute", "Fill missing entries by iterating the model: a masked region of images, or the empty cells of a CSV file.") { data, csv, mask, count, method, iterations, step };
         shared.AddTo(command);
@@ -43,7 +43,7 @@ internal static class ImputeCommand
             }
 
             using SavedModel saved = shared.Load(result);
-            bool sample = result.GetValue(step) is { } chosen ? chosen == "sample" : saved.Model.Likelihood.Name != "bernoulli";
+            bool sample = result.GetValue(step) == "sample";
             var options = new ImputationOptions
             {
                 Method = result.GetValue(method) == "metropolis" ? ImputationMethod.MetropolisWithinGibbs : ImputationMethod.PseudoGibbs,
