@@ -67,6 +67,29 @@ public sealed class DatasetSubset : ILabeledDataset
         return (new DatasetSubset(source, order[(int)testCount..]), new DatasetSubset(source, order[..(int)testCount]));
     }
 
+    /// <summary>The items of a labelled data set whose label passes a test, e.g. every class but one.</summary>
+    /// <param name="source">A data set with labels; it stays owned by the caller.</param>
+    /// <param name="keepLabel">Whether to keep items with this label (an index into <see cref="ILabeledDataset.LabelNames"/>).</param>
+    /// <returns>The view, in the source's order.</returns>
+    /// <exception cref="ArgumentException">The data set has no labels, or no item passes the test.</exception>
+    public static DatasetSubset WhereLabel(ILabeledDataset source, Func<int, bool> keepLabel)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(keepLabel);
+        if (source.Labels.Count != source.Count)
+        {
+            throw new ArgumentException($"The data set has {source.Labels.Count} labels for {source.Count} items; selecting by label needs one label per item.", nameof(source));
+        }
+
+        long[] kept = Enumerable.Range(0, source.Labels.Count).Where(i => keepLabel(source.Labels[i])).Select(i => (long)i).ToArray();
+        if (kept.Length == 0)
+        {
+            throw new ArgumentException($"No item of the {source.Count} has a label that passes the test; the labels are {string.Join(", ", source.LabelNames)}.", nameof(keepLabel));
+        }
+
+        return new DatasetSubset(source, kept);
+    }
+
     /// <inheritdoc />
     public Tensor GetBatch(Tensor indices)
     {

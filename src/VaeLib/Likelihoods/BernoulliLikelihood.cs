@@ -17,6 +17,34 @@ public sealed class BernoulliLikelihood : Likelihood
     /// <returns>Probabilities.</returns>
     public override Tensor Mean(Tensor parameters) => nn.functional.sigmoid(parameters);
 
+    /// <summary>Zeros and ones with P(1) = sigmoid(ℓ).</summary>
+    /// <param name="parameters">Logits.</param>
+    /// <param name="generator">Seeded random generator (drawn on the CPU and copied when the logits are elsewhere), or null for the default one.</param>
+    /// <returns>A draw of the same shape, float, values 0 or 1.</returns>
+    public override Tensor Sample(Tensor parameters, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using Tensor probabilities = Mean(parameters);
+        return generator is null || parameters.device.type == TorchSharp.DeviceType.CPU
+            ? probabilities.bernoulli(generator)
+            : probabilities.cpu().bernoulli(generator).to(parameters.device);
+    }
+
+    /// <summary>
+    /// Σ_j x_j log x_j + (1 − x_j) log(1 − x_j) = −Σ_j H(x_j), reached at sigmoid(ℓ_j) = x_j (with 0 log 0 = 0): zero for
+    /// black-and-white data, and lower the more grey levels an item has.
+    /// </summary>
+    /// <param name="data">Observations in [0, 1], shape <c>[N, *S]</c>.</param>
+    /// <returns>Shape <c>[N]</c>.</returns>
+    public override Tensor PerfectFitLogProb(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        using Tensor complement = data.neg().add_(Runtime.Scalars.One);
+        using Tensor ones = data.xlogy(data);
+        using Tensor zeros = complement.xlogy(complement);
+        return ones.add_(zeros).flatten(1).sum(-1);
+    }
+
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {

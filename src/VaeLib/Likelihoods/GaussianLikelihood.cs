@@ -32,6 +32,27 @@ public sealed class GaussianLikelihood : Likelihood
     /// <returns>The same tensor.</returns>
     public override Tensor Mean(Tensor parameters) => parameters;
 
+    /// <summary>f(z) + √c·ε with ε ~ N(0, I).</summary>
+    /// <param name="parameters">Means.</param>
+    /// <param name="generator">Seeded random generator, or null for the default one.</param>
+    /// <returns>A draw of the same shape.</returns>
+    public override Tensor Sample(Tensor parameters, Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using Scalar scale = Math.Sqrt(Variance).ToScalar();
+        return Latent.StandardNormalPrior.Noise(Shapes.Of(parameters), parameters.dtype, parameters.device, generator).mul_(scale).add_(parameters);
+    }
+
+    /// <summary>−(M/2) log(2πc), reached at f(z) = x: the same for every item, with M the number of data elements.</summary>
+    /// <param name="data">Observations, shape <c>[N, *S]</c>.</param>
+    /// <returns>Shape <c>[N]</c>.</returns>
+    public override Tensor PerfectFitLogProb(Tensor data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        long elements = Shapes.Of(data).Skip(1).Aggregate(1L, (product, size) => product * size);
+        return full([data.size(0)], -0.5 * elements * Math.Log(2 * Math.PI * Variance), dtype: ScalarType.Float64, device: data.device);
+    }
+
     /// <inheritdoc />
     protected override Tensor ElementLogProbSum(Tensor data, Tensor parameters)
     {

@@ -41,6 +41,26 @@ public abstract class Likelihood
     public abstract Tensor Mean(Tensor parameters);
 
     /// <summary>
+    /// max_θ log p(x|θ) with one free parameter per data element (the saturated model), summed over the data
+    /// dimensions: the best log-likelihood any decoder could reach for x. Subtracting it from a log-likelihood leaves
+    /// how far the model is from a perfect fit, without the part that depends on x alone (see
+    /// <see cref="Evaluation.AnomalyScorerOptions.RelativeToPerfectFit"/>).
+    /// </summary>
+    /// <param name="data">Observations x, shape <c>[N, *S]</c>.</param>
+    /// <returns>Shape <c>[N]</c>.</returns>
+    /// <exception cref="NotSupportedException">This likelihood does not implement it (the default).</exception>
+    public virtual Tensor PerfectFitLogProb(Tensor data) =>
+        throw new NotSupportedException($"The {Name} likelihood does not define its perfect-fit log-likelihood; override {nameof(Likelihood)}.{nameof(PerfectFitLogProb)} to add it.");
+
+    /// <summary>Draws x ~ p(x|z) given the decoder's output, e.g. for imputation by a Markov chain.</summary>
+    /// <param name="parameters">Decoder output.</param>
+    /// <param name="generator">Seeded random generator (TorchSharp's generators live on the CPU), or null for the default one.</param>
+    /// <returns>A draw of the same shape as <paramref name="parameters"/>.</returns>
+    /// <exception cref="NotSupportedException">This likelihood does not implement sampling (the default).</exception>
+    public virtual Tensor Sample(Tensor parameters, Generator? generator = null) =>
+        throw new NotSupportedException($"The {Name} likelihood cannot draw samples of x; override {nameof(Likelihood)}.{nameof(Sample)} to add it.");
+
+    /// <summary>
     /// Σ_j log p(x_j | θ_j) over the last dimension, for flattened data <c>[N, M]</c> and parameters <c>[N, M]</c>
     /// or <c>[K, N, M]</c> (broadcast over K).
     /// </summary>

@@ -46,4 +46,21 @@ public class DatasetSubsetTests
         FluentActions.Invoking(() => DatasetSubset.Split(data, 1.0, 1)).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => new DatasetSubset(data, [4])).Should().Throw<ArgumentException>().WithMessage("*[0, 4)*");
     }
+
+    [Fact]
+    public void WhereLabel_keeps_the_items_whose_label_passes_in_order_with_their_images()
+    {
+        using var scope = NewDisposeScope();
+        Tensor images = arange(6 * 4, dtype: ScalarType.Byte).reshape(6, 1, 2, 2);
+        using var data = new ImageDataset(images, [0, 1, 2, 1, 0, 1], ["a", "b", "c"]);
+
+        DatasetSubset notB = DatasetSubset.WhereLabel(data, label => label != 1);
+
+        notB.Count.Should().Be(3);
+        notB.Labels.Should().Equal(0, 2, 0);
+        notB.LabelNames.Should().Equal("a", "b", "c");
+        notB.GetBatch(arange(3L)).allclose(data.GetBatch(tensor(new long[] { 0, 2, 4 })), rtol: 0, atol: 0).Should().BeTrue();
+        FluentActions.Invoking(() => DatasetSubset.WhereLabel(data, label => label == 7)).Should().Throw<ArgumentException>()
+            .WithMessage("No item of the 6*a, b, c*");
+    }
 }

@@ -48,4 +48,19 @@ public class GaussianLikelihoodTests
 
         create.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("variance");
     }
+
+    [Fact]
+    public void Sample_adds_noise_of_the_likelihoods_variance_and_the_perfect_fit_is_the_normalising_constant()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var likelihood = new GaussianLikelihood(0.25);
+        using var generator = new TorchSharp.torch.Generator(3);
+        var means = TorchSharp.torch.full(new long[] { 20000, 3 }, 2f);
+
+        var draws = likelihood.Sample(means, generator);
+
+        draws.mean().item<float>().Should().BeApproximately(2f, 0.01f);
+        draws.var().item<float>().Should().BeApproximately(0.25f, 0.01f);
+        likelihood.PerfectFitLogProb(TorchSharp.torch.rand(2, 3)).data<double>().ToArray().Should().AllSatisfy(v => v.Should().BeApproximately(-1.5 * Math.Log(2 * Math.PI * 0.25), 1e-9));
+    }
 }

@@ -1,0 +1,16 @@
+namespace VaeLib.Evaluation;
+
+/// <summary>How <see cref="AnomalyScorer"/> scores an item; every kind is a negative log-likelihood bound, so higher means more anomalous.</summary>
+public enum AnomalyScoreKind
+{
+    /// <summary>
+    /// −ELBO(x) = −(1/S) Σ_s log p(x|z_s) + KL(q(z|x) ‖ N(0, I)), z_s ~ q(z|x): the training loss of the item (β = 1).
+    /// </summary>
+    NegativeElbo,
+
+    /// <summary>
+    /// −log p̂(x), the negative importance-weighted estimate of <see cref="MarginalLikelihood.ImportanceWeighted"/>
+    /// with K samples: a tighter bound than the ELBO, K times the decoder work.
+    /// </summary>
+    NegativeImportanceWeighted,
+}
