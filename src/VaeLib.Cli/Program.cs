@@ -41,7 +41,7 @@ catch (Exception exception) when (exception is UsageException or ArgumentExcepti
     return ExitCodes.UsageError;
 }
 catch (Exception exception) when (exception is DataFormatException or ModelFormatException or IOException or UnauthorizedAccessException
-    or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+    or InvalidOperationException or NotSupportedException or System.Runtime.InteropServices.ExternalException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return ExitCodes.DataError;
