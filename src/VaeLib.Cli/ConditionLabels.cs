@@ -11,6 +11,16 @@ internal static class ConditionLabels
     /// <summary>Metadata key of the JSON array of label names, one per condition entry.</summary>
     public const string MetadataKey = "condition_labels";
 
+    /// <summary>Refuses a conditional model in a command that does not take conditions yet.</summary>
+    /// <exception cref="UsageException">The model is conditional.</exception>
+    public static void RequireUnconditional(SavedModel saved, string command)
+    {
+        if (saved.Model.IsConditional)
+        {
+            throw new UsageException($"vae {command} works on unconditional models; this one is conditional on {saved.Model.ConditionSize} labels (trained with --condition label).");
+        }
+    }
+
     /// <summary>The saved label names of a conditional model; empty for an unconditional one.</summary>
     public static IReadOnlyList<string> Of(SavedModel saved)
     {

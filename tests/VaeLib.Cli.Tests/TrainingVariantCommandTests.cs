@@ -53,6 +53,16 @@ public class TrainingVariantCommandTests(ConditionalRun run) : IClassFixture<Con
         File.Exists(output).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("anomaly", "--out", "a.csv")]
+    [InlineData("impute", "--out", "i.png")]
+    public void Commands_without_conditions_refuse_a_conditional_model_with_exit_2(params string[] arguments)
+    {
+        var result = VaeProcess.Run([.. arguments, "--model", run.Folder, "--device", "cpu"]);
+        result.ExitCode.Should().Be(2, result.Output);
+        result.Error.Should().Contain("works on unconditional models");
+    }
+
     [Fact]
     public void An_unknown_label_exits_2_and_lists_the_labels()
     {

@@ -38,6 +38,7 @@ internal static class AnomalyCommand
             }
 
             using SavedModel saved = shared.Load(result);
+            ConditionLabels.RequireUnconditional(saved, "anomaly");
             using OpenedData opened = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
             IDataset items = result.GetValue(split) == "train" ? opened.Train : opened.Test;
             var labelled = items as ILabeledDataset is { } withLabels && withLabels.Labels.Count == items.Count ? withLabels : null;

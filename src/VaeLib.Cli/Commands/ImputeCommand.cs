@@ -43,6 +43,7 @@ internal static class ImputeCommand
             }
 
             using SavedModel saved = shared.Load(result);
+            ConditionLabels.RequireUnconditional(saved, "impute");
             bool sample = result.GetValue(step) == "sample";
             var options = new ImputationOptions
             {
