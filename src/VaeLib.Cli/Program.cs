@@ -15,6 +15,8 @@ var root = new RootCommand("vae: train variational autoencoders and look at what
     ModelCommands.Reconstruct(),
     ModelCommands.Interpolate(),
     ModelCommands.Traverse(),
+    EvaluateCommand.Create(),
+    EncodeCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);
