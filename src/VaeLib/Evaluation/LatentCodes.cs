@@ -41,28 +41,18 @@ public sealed class LatentCodes : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         MarginalLikelihood.CheckData(model, data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using IDisposable mode = DatasetBatches.EvaluationMode(model);
+        using var scope = NewDisposeScope();
+        var means = new List<Tensor>();
+        var logVariances = new List<Tensor>();
+        foreach (Tensor batch in DatasetBatches.Of(data, batchSize))
         {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var means = new List<Tensor>();
-            var logVariances = new List<Tensor>();
-            for (long start = 0; start < data.Count; start += batchSize)
-            {
-                long end = Math.Min(data.Count, start + batchSize);
-                GaussianPosterior posterior = model.Encode(data.GetBatch(arange(start, end, dtype: ScalarType.Int64)).to(model.Device));
-                means.Add(posterior.Mean.cpu());
-                logVariances.Add(posterior.LogVariance.cpu());
-            }
+            GaussianPosterior posterior = model.Encode(batch.to(model.Device));
+            means.Add(posterior.Mean.cpu());
+            logVariances.Add(posterior.LogVariance.cpu());
+        }
 
-            return new LatentCodes(cat(means, 0).DetachFromDisposeScope(), cat(logVariances, 0).DetachFromDisposeScope());
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        return new LatentCodes(cat(means, 0).DetachFromDisposeScope(), cat(logVariances, 0).DetachFromDisposeScope());
     }
 
     /// <summary>σ = exp(½ log σ²), shape <c>[N, D]</c>.</summary>

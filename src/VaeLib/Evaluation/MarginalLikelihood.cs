@@ -70,45 +70,35 @@ public static class MarginalLikelihood
         CheckData(model, data);
         options ??= new MarginalLikelihoodOptions();
         int[] counts = [.. options.SampleCounts];
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using IDisposable mode = DatasetBatches.EvaluationMode(model);
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(options.Seed);
+        // Per count: Σ estimate and Σ estimate²; and Σ over items of the mean log p(x|z) over samples, and of the KL.
+        Tensor sums = zeros([counts.Length, 2], dtype: ScalarType.Float64, device: model.Device);
+        Tensor parts = zeros(2, dtype: ScalarType.Float64, device: model.Device);
+        foreach (Tensor items in DatasetBatches.Of(data, options.BatchSize))
         {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            using var generator = new Generator(options.Seed);
-            // Per count: Σ estimate and Σ estimate²; and Σ over items of the mean log p(x|z) over samples, and of the KL.
-            Tensor sums = zeros([counts.Length, 2], dtype: ScalarType.Float64, device: model.Device);
-            Tensor parts = zeros(2, dtype: ScalarType.Float64, device: model.Device);
-            for (long start = 0; start < data.Count; start += options.BatchSize)
-            {
-                using var batchScope = NewDisposeScope();
-                long length = Math.Min(options.BatchSize, data.Count - start);
-                Tensor batch = data.GetBatch(arange(start, start + length, dtype: ScalarType.Int64)).to(model.Device);
-                GaussianPosterior posterior = model.Encode(batch);
-                var (estimates, reconstruction) = Stream(model, batch, posterior, counts, generator);
-                sums.add_(stack([estimates.sum(1), estimates.square().sum(1)], 1));
-                parts.add_(stack([reconstruction.sum().div(counts[^1]), posterior.KlToStandardNormal().to_type(ScalarType.Float64).sum()]));
-            }
-
-            double[] totals = sums.cpu().data<double>().ToArray();
-            double[] means = parts.cpu().data<double>().ToArray();
-            long n = data.Count;
-            var logLikelihood = new double[counts.Length];
-            var standardError = new double[counts.Length];
-            for (int c = 0; c < counts.Length; c++)
-            {
-                logLikelihood[c] = totals[2 * c] / n;
-                double variance = n > 1 ? Math.Max(0, (totals[(2 * c) + 1] - (n * logLikelihood[c] * logLikelihood[c])) / (n - 1)) : 0;
-                standardError[c] = Math.Sqrt(variance / n);
-            }
-
-            return new LikelihoodEstimate(counts, logLikelihood, standardError, -means[0] / n, means[1] / n, n);
+            using var batchScope = NewDisposeScope();
+            Tensor batch = items.to(model.Device);
+            GaussianPosterior posterior = model.Encode(batch);
+            var (estimates, reconstruction) = Stream(model, batch, posterior, counts, generator);
+            sums.add_(stack([estimates.sum(1), estimates.square().sum(1)], 1));
+            parts.add_(stack([reconstruction.sum().div(counts[^1]), posterior.KlToStandardNormal().to_type(ScalarType.Float64).sum()]));
         }
-        finally
+
+        double[] totals = sums.cpu().data<double>().ToArray();
+        double[] means = parts.cpu().data<double>().ToArray();
+        long n = data.Count;
+        var logLikelihood = new double[counts.Length];
+        var standardError = new double[counts.Length];
+        for (int c = 0; c < counts.Length; c++)
         {
-            model.train(wasTraining);
+            logLikelihood[c] = totals[2 * c] / n;
+            double variance = n > 1 ? Math.Max(0, (totals[(2 * c) + 1] - (n * logLikelihood[c] * logLikelihood[c])) / (n - 1)) : 0;
+            standardError[c] = Math.Sqrt(variance / n);
         }
+
+        return new LikelihoodEstimate(counts, logLikelihood, standardError, -means[0] / n, means[1] / n, n);
     }
 
     /// <summary>Throws unless the data set has items and their shape is the model's.</summary>

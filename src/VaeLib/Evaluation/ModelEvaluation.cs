@@ -74,24 +74,16 @@ public static class ModelEvaluation
         ArgumentNullException.ThrowIfNull(model);
         MarginalLikelihood.CheckData(model, data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using IDisposable mode = DatasetBatches.EvaluationMode(model);
+        double total = 0;
+        foreach (Tensor items in DatasetBatches.Of(data, batchSize))
         {
-            double total = 0;
-            for (long start = 0; start < data.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                Tensor batch = data.GetBatch(arange(start, Math.Min(data.Count, start + batchSize), dtype: ScalarType.Int64)).to(model.Device);
-                total += model.Reconstruct(batch).sub(batch).to_type(ScalarType.Float64).square().sum().item<double>();
-            }
+            using var scope = NewDisposeScope();
+            Tensor batch = items.to(model.Device);
+            total += model.Reconstruct(batch).sub(batch).to_type(ScalarType.Float64).square().sum().item<double>();
+        }
 
-            return total / data.Count;
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        return total / data.Count;
     }
 
     /// <summary>The number of classes when both sets carry one label per item and the training set has two classes or more.</summary>

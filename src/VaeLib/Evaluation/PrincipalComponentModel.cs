@@ -92,12 +92,12 @@ public sealed class PrincipalComponentModel : IDisposable
         Tensor sum = zeros(dimension, dtype: ScalarType.Float64);
         Tensor products = zeros([dimension, dimension], dtype: ScalarType.Float64);
         Tensor? shift = null;
-        Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
-        for (long start = 0; start < data.Count; start += batchSize)
+        long start = 0;
+        foreach (Tensor batch in DatasetBatches.Of(data, batchSize))
         {
             using var batchScope = NewDisposeScope();
-            long length = Math.Min(batchSize, data.Count - start);
-            Tensor rows = data.GetBatch(indices.narrow(0, start, length)).cpu().reshape(length, dimension).to_type(ScalarType.Float32);
+            long length = batch.size(0);
+            Tensor rows = batch.cpu().reshape(length, dimension).to_type(ScalarType.Float32);
             if (!rows.isfinite().all().item<bool>())
             {
                 throw new ArgumentException($"An item in [{start}, {start + length}) holds NaN or infinite values.", nameof(data));
@@ -109,6 +109,7 @@ public sealed class PrincipalComponentModel : IDisposable
             Tensor centred = rows - shift;
             sum.add_(centred.sum(0L).to_type(ScalarType.Float64)); // 0L: a literal 0 converts to ScalarType and would pick sum(ScalarType), the sum of all values
             products.add_(centred.t().matmul(centred).to_type(ScalarType.Float64));
+            start += length;
         }
 
         Tensor offset = sum / data.Count;
@@ -149,12 +150,12 @@ public sealed class PrincipalComponentModel : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         using var scope = NewDisposeScope();
         Tensor scores = empty(data.Count, ComponentCount);
-        Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
-        for (long start = 0; start < data.Count; start += batchSize)
+        long start = 0;
+        foreach (Tensor batch in DatasetBatches.Of(data, batchSize))
         {
             using var batchScope = NewDisposeScope();
-            long length = Math.Min(batchSize, data.Count - start);
-            scores.narrow(0, start, length).copy_(Transform(data.GetBatch(indices.narrow(0, start, length))));
+            scores.narrow(0, start, batch.size(0)).copy_(Transform(batch));
+            start += batch.size(0);
         }
 
         return scores.MoveToOuterDisposeScope();
@@ -178,15 +179,12 @@ public sealed class PrincipalComponentModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        using var scope = NewDisposeScope();
-        Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
         double total = 0;
-        for (long start = 0; start < data.Count; start += batchSize)
+        foreach (Tensor batch in DatasetBatches.Of(data, batchSize))
         {
-            using var batchScope = NewDisposeScope();
-            long length = Math.Min(batchSize, data.Count - start);
-            Tensor batch = data.GetBatch(indices.narrow(0, start, length)).cpu();
-            total += Reconstruct(batch).sub(batch).to_type(ScalarType.Float64).square().sum().item<double>();
+            using var scope = NewDisposeScope();
+            Tensor items = batch.cpu();
+            total += Reconstruct(items).sub(items).to_type(ScalarType.Float64).square().sum().item<double>();
         }
 
         return total / data.Count;
