@@ -15,8 +15,12 @@ namespace VaeLib.Evaluation;
 /// </remarks>
 public static class MarginalLikelihood
 {
-    /// <summary>The number of decoded values (items × samples × item size) one chunk may hold.</summary>
-    private const long ChunkElementBudget = 1L << 24;
+    /// <summary>
+    /// The number of decoded values (items × samples × item size) one chunk may hold: 16 MiB of float32, below the
+    /// 32 MiB from which glibc maps each buffer afresh under NativeAllocator's settings (measured on 500 Fashion-MNIST
+    /// items at K = 1000: 7 s and 1.5 s of system time, against 14 s and 6.5 s with 64 MiB chunks).
+    /// </summary>
+    private const long ChunkElementBudget = 1L << 22;
 
     /// <summary>Estimates log p(x) for each item of a batch, without recording gradients.</summary>
     /// <param name="model">The model; its mode (training or evaluation) is left as it is.</param>
