@@ -12,10 +12,12 @@ internal static class DatasetBatches
     /// </summary>
     public static IEnumerable<Tensor> Of(IDataset data, int batchSize)
     {
+        // One index tensor narrowed per batch: arange(start, stop) would leave its Scalars for the finalizer.
+        using Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
         for (long start = 0; start < data.Count; start += batchSize)
         {
-            using Tensor indices = arange(start, Math.Min(data.Count, start + batchSize), dtype: ScalarType.Int64);
-            using Tensor batch = data.GetBatch(indices);
+            using Tensor batchIndices = indices.narrow(0, start, Math.Min(batchSize, data.Count - start));
+            using Tensor batch = data.GetBatch(batchIndices);
             yield return batch;
         }
     }

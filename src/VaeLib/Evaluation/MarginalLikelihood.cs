@@ -1,5 +1,7 @@
 using VaeLib.Data;
 using VaeLib.Latent;
+using VaeLib.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace VaeLib.Evaluation;
@@ -80,14 +82,18 @@ public static class MarginalLikelihood
         // Per count: Σ estimate and Σ estimate²; and Σ over items of the mean log p(x|z) over samples, and of the KL.
         Tensor sums = zeros([counts.Length, 2], dtype: ScalarType.Float64, device: model.Device);
         Tensor parts = zeros(2, dtype: ScalarType.Float64, device: model.Device);
+        using Scalar sampleCount = counts[^1].ToScalar();
         foreach (Tensor items in DatasetBatches.Of(data, options.BatchSize))
         {
             using var batchScope = NewDisposeScope();
             Tensor batch = items.to(model.Device);
             GaussianPosterior posterior = model.Encode(batch);
             var (estimates, reconstruction) = Stream(model, batch, posterior, counts, generator);
-            sums.add_(stack([estimates.sum(1), estimates.square().sum(1)], 1));
-            parts.add_(stack([reconstruction.sum().div(counts[^1]), posterior.KlToStandardNormal().to_type(ScalarType.Float64).sum()]));
+            // Slot by slot: torch.stack leaves an object for the finalizer (see Runtime.Scalars).
+            sums.select(1, 0).add_(estimates.sum(1), Scalars.One);
+            sums.select(1, 1).add_(estimates.pow(Scalars.Two).sum(1), Scalars.One);
+            parts.select(0, 0).add_(reconstruction.sum().div_(sampleCount), Scalars.One);
+            parts.select(0, 1).add_(posterior.KlToStandardNormal().to_type(ScalarType.Float64).sum(), Scalars.One);
         }
 
         double[] totals = sums.cpu().data<double>().ToArray();
@@ -141,7 +147,7 @@ public static class MarginalLikelihood
         long items = Math.Max(1, input.size(0));
         long itemSize = Math.Max(1, Shapes.ElementCount(model.InputShape));
         int chunk = (int)Math.Clamp(ChunkElementBudget / (items * itemSize), 1, counts[^1]);
-        var estimates = new Tensor[counts.Count];
+        Tensor estimates = empty([counts.Count, input.size(0)], dtype: ScalarType.Float64, device: input.device);
         Tensor? total = null;
         Tensor? reconstruction = null;
         int drawn = 0;
@@ -149,22 +155,26 @@ public static class MarginalLikelihood
         {
             while (drawn < counts[c])
             {
+                // Each chunk's decoded values are freed with the chunk, so memory holds one chunk, not all of them.
+                using var chunkScope = NewDisposeScope();
                 int count = Math.Min(chunk, counts[c] - drawn);
                 Tensor z = posterior.Sample(count, generator);
                 Tensor logLikelihood = model.Likelihood.LogProb(input, model.Decode(z)).to_type(ScalarType.Float64);
                 Tensor logWeights = logLikelihood
-                    .add(StandardNormalPrior.LogDensity(z).to_type(ScalarType.Float64))
+                    .add(StandardNormalPrior.LogDensity(z).to_type(ScalarType.Float64), Scalars.One)
                     .sub_(posterior.LogDensity(z).to_type(ScalarType.Float64));
                 Tensor part = logWeights.logsumexp(0);
+                total = (total is null ? part : logaddexp(total, part)).MoveToOuterDisposeScope();
                 // 0L, not 0: a literal 0 converts to ScalarType, and sum(ScalarType) would add up every value.
-                total = total is null ? part : logaddexp(total, part);
-                reconstruction = reconstruction is null ? logLikelihood.sum(0L) : reconstruction.add_(logLikelihood.sum(0L));
+                Tensor chunkReconstruction = logLikelihood.sum(0L);
+                reconstruction = reconstruction is null ? chunkReconstruction.MoveToOuterDisposeScope() : reconstruction.add_(chunkReconstruction, Scalars.One);
                 drawn += count;
             }
 
-            estimates[c] = total!.sub(Math.Log(counts[c]));
+            using Scalar logCount = Math.Log(counts[c]).ToScalar();
+            estimates.select(0, c).copy_(total!.sub(logCount));
         }
 
-        return (stack(estimates), reconstruction!);
+        return (estimates, reconstruction!);
     }
 }
