@@ -17,6 +17,8 @@ var root = new RootCommand("vae: train variational autoencoders and look at what
     ModelCommands.Traverse(),
     AnomalyCommand.Create(),
     ImputeCommand.Create(),
+    EvaluateCommand.Create(),
+    EncodeCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -56,6 +56,8 @@ public class TrainingVariantCommandTests(ConditionalRun run) : IClassFixture<Con
     [Theory]
     [InlineData("anomaly", "--out", "a.csv")]
     [InlineData("impute", "--out", "i.png")]
+    [InlineData("eval")]
+    [InlineData("encode", "--out", "l.csv")]
     public void Commands_without_conditions_refuse_a_conditional_model_with_exit_2(params string[] arguments)
     {
         var result = VaeProcess.Run([.. arguments, "--model", run.Folder, "--device", "cpu"]);

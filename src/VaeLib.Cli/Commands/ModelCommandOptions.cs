@@ -6,11 +6,15 @@ using VaeLib.Training;
 namespace VaeLib.Cli.Commands;
 
 /// <summary>Options every model command takes.</summary>
-internal sealed class ModelCommandOptions(string defaultOutput)
+/// <param name="defaultOutput">The <c>--out</c> value when none is given; null leaves it unset (the command chooses).</param>
+/// <param name="outputDescription">What <c>--out</c> names.</param>
+internal sealed class ModelCommandOptions(string? defaultOutput, string outputDescription = "The PNG file to write.")
 {
     public Option<string> Model { get; } = new("--model") { Description = "A saved model folder (a vae train run folder).", Required = true };
 
-    public Option<string> Output { get; } = new("--out") { Description = "The PNG file to write.", DefaultValueFactory = _ => defaultOutput };
+    public Option<string?> Output { get; } = defaultOutput is null
+        ? new("--out") { Description = outputDescription }
+        : new("--out") { Description = outputDescription, DefaultValueFactory = _ => defaultOutput };
 
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
 

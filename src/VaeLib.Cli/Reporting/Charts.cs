@@ -24,8 +24,8 @@ internal static class Charts
         AtomicFile.Write(path, temporary => plot.SavePng(temporary, 720, 480));
     }
 
-    /// <summary>A scatter of 2-D points, one colour per label.</summary>
-    public static void SaveLatent(float[] xs, float[] ys, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames, string axes, string path)
+    /// <summary>A scatter of 2-D points, one colour per label, titled "<paramref name="subject"/> (<paramref name="axes"/>)".</summary>
+    public static void SaveLatent(float[] xs, float[] ys, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames, string axes, string path, string subject = "Test-set μ")
     {
         var plot = new ScottPlot.Plot();
         for (int label = 0; label < labelNames.Count; label++)
@@ -41,7 +41,7 @@ internal static class Charts
             points.MarkerSize = 4;
         }
 
-        plot.Title($"Test-set μ ({axes})");
+        plot.Title($"{subject} ({axes})");
         plot.ShowLegend(ScottPlot.Edge.Right);
         AtomicFile.Write(path, temporary => plot.SavePng(temporary, 900, 640));
     }

@@ -9,7 +9,7 @@ public enum AnomalyScoreKind
     NegativeElbo,
 
     /// <summary>
-    /// −log p̂(x), the negative importance-weighted estimate of <see cref="MarginalLikelihood.ImportanceWeighted"/>
+    /// −log p̂(x), the negative importance-weighted estimate of <see cref="MarginalLikelihood.ImportanceWeighted(VariationalAutoencoder, TorchSharp.torch.Tensor, int, TorchSharp.torch.Generator?)"/>
     /// with K samples: a tighter bound than the ELBO, K times the decoder work.
     /// </summary>
     NegativeImportanceWeighted,

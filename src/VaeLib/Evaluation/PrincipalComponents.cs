@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace VaeLib.Evaluation;
 
-/// <summary>Principal component analysis through a thin singular value decomposition.</summary>
+/// <summary>Principal component analysis in one call; <see cref="PrincipalComponentModel"/> keeps the fit for other data.</summary>
 public static class PrincipalComponents
 {
     /// <summary>Projects rows onto their leading principal components (the data are centred first).</summary>
@@ -17,9 +17,7 @@ public static class PrincipalComponents
             throw new ArgumentException($"Expected rows [N, D] and 1 ≤ components ≤ D; found {Shapes.Format(rows.shape)} and {components}.", nameof(components));
         }
 
-        using var scope = NewDisposeScope();
-        Tensor centred = rows.to_type(ScalarType.Float32) - rows.to_type(ScalarType.Float32).mean([0], keepdim: true);
-        var (_, _, vh) = linalg.svd(centred, fullMatrices: false);
-        return centred.matmul(vh[..components].t()).MoveToOuterDisposeScope();
+        using PrincipalComponentModel model = PrincipalComponentModel.Fit(rows, components);
+        return model.Transform(rows);
     }
 }

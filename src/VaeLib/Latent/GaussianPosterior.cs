@@ -72,7 +72,7 @@ public sealed class GaussianPosterior
     public Tensor LogDensity(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        Tensor squared = (z - Mean).pow(Scalars.Two) / LogVariance.exp();
+        Tensor squared = z.sub(Mean).pow_(Scalars.Two).div_(LogVariance.exp()); // no implicit Scalar (see Runtime.Scalars)
         return squared.add_(LogVariance, Scalars.One).add_(Scalars.LogTwoPi, Scalars.One).sum(-1).mul_(Scalars.MinusHalf);
     }
 }

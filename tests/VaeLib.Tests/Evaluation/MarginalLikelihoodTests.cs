@@ -67,7 +67,7 @@ public class MarginalLikelihoodTests
         using var first = new Generator(8);
         using var second = new Generator(8);
 
-        // 2 items × 4096 pixels: the chunk budget (2^24 values) holds 2048 samples, so K = 3000 takes two chunks.
+        // 2 items × 4096 pixels: the chunk budget (2^22 values) holds 512 samples, so K = 3000 takes six chunks.
         Tensor chunked = MarginalLikelihood.ImportanceWeighted(model, data, 3000, first);
         Tensor z = model.Encode(data).Sample(3000, second);
         using (no_grad())
