@@ -11,6 +11,10 @@ internal static class OptionChecks
     public static int ZeroOrPositive(int value, string name, string what) =>
         value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be 0 (none) or positive.");
 
+    /// <summary>A finite number ≥ 0 (NaN is refused).</summary>
+    public static double FiniteNonNegative(double value, string name, string what) =>
+        value >= 0 && double.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{what} must be finite and non-negative.");
+
     /// <summary>A list of positive sizes; empty is allowed only when <paramref name="allowEmpty"/> is true.</summary>
     public static int[] PositiveSizes(IReadOnlyList<int>? value, string name, bool allowEmpty)
     {

@@ -22,6 +22,19 @@ internal static class DatasetBatches
         }
     }
 
+    /// <summary>The mean over a data set's items of ‖x − reconstruct(x)‖², summed over each item's values, in double precision.</summary>
+    public static double MeanSquaredError(IDataset data, int batchSize, Func<Tensor, Tensor> reconstruct)
+    {
+        double total = 0;
+        foreach (Tensor batch in Of(data, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            total += reconstruct(batch).cpu().sub(batch).to_type(ScalarType.Float64).pow(Runtime.Scalars.Two).sum().item<double>();
+        }
+
+        return total / data.Count;
+    }
+
     /// <summary>Puts a model in evaluation mode with gradients off until the result is disposed, then restores its mode.</summary>
     public static IDisposable EvaluationMode(VariationalAutoencoder model) => new ModelMode(model);
 

@@ -19,9 +19,7 @@ public sealed record EvaluationOptions
     public double ActivityThreshold
     {
         get => activityThreshold;
-        init => activityThreshold = value >= 0 && double.IsFinite(value)
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(ActivityThreshold), value, "The threshold must be finite and non-negative.");
+        init => activityThreshold = OptionChecks.FiniteNonNegative(value, nameof(ActivityThreshold), "The threshold");
     }
 
     /// <summary>Items encoded, projected or reconstructed at once (the likelihood estimate has its own). Default 1000.</summary>

@@ -33,11 +33,7 @@ public sealed record LatentDiagnostics(IReadOnlyList<double> KlPerDimension, IRe
     public static LatentDiagnostics Of(LatentCodes codes, double threshold = DefaultThreshold)
     {
         ArgumentNullException.ThrowIfNull(codes);
-        if (!(threshold >= 0) || double.IsInfinity(threshold))
-        {
-            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be finite and non-negative.");
-        }
-
+        OptionChecks.FiniteNonNegative(threshold, nameof(threshold), "The threshold");
         using var scope = NewDisposeScope();
         Tensor kl = new GaussianPosterior(codes.Mean, codes.LogVariance).KlPerDimension().to_type(ScalarType.Float64).mean([0]);
         Tensor activity = codes.Mean.to_type(ScalarType.Float64).var(0L, unbiased: false);

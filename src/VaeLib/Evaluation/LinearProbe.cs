@@ -39,11 +39,7 @@ public sealed class LinearProbe : IDisposable
     public static LinearProbe Fit(Tensor features, IReadOnlyList<int> labels, int classCount, int steps = 300, double weightDecay = 1e-4)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
-        {
-            throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "The weight decay must be finite and non-negative.");
-        }
-
+        OptionChecks.FiniteNonNegative(weightDecay, nameof(weightDecay), "The weight decay");
         using var scope = NewDisposeScope();
         Tensor targets = Targets(features, labels, classCount);
         Tensor rows = features.cpu().to_type(ScalarType.Float32);

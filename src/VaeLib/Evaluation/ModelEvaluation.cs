@@ -75,15 +75,7 @@ public static class ModelEvaluation
         MarginalLikelihood.CheckData(model, data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         using IDisposable mode = DatasetBatches.EvaluationMode(model);
-        double total = 0;
-        foreach (Tensor items in DatasetBatches.Of(data, batchSize))
-        {
-            using var scope = NewDisposeScope();
-            Tensor batch = items.to(model.Device);
-            total += model.Reconstruct(batch).sub(batch).to_type(ScalarType.Float64).square().sum().item<double>();
-        }
-
-        return total / data.Count;
+        return DatasetBatches.MeanSquaredError(data, batchSize, batch => model.Reconstruct(batch.to(model.Device)));
     }
 
     /// <summary>The number of classes when both sets carry one label per item and the training set has two classes or more.</summary>

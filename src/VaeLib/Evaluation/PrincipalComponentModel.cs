@@ -179,15 +179,7 @@ public sealed class PrincipalComponentModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        double total = 0;
-        foreach (Tensor batch in DatasetBatches.Of(data, batchSize))
-        {
-            using var scope = NewDisposeScope();
-            Tensor items = batch.cpu();
-            total += Reconstruct(items).sub(items).to_type(ScalarType.Float64).square().sum().item<double>();
-        }
-
-        return total / data.Count;
+        return DatasetBatches.MeanSquaredError(data, batchSize, Reconstruct);
     }
 
     /// <inheritdoc />
