@@ -16,8 +16,8 @@ public class FinalizerFreeEstimateTests
     public void The_estimate_leaves_no_native_memory_for_the_finalizer()
     {
         using var model = VariationalAutoencoder.CreateMlp([1, 28, 28], latentSize: 8, hiddenSizes: [64]);
-        using var data = new TensorDataset(rand(400, 1, 28, 28));
-        var options = new MarginalLikelihoodOptions { SampleCounts = [1, 10, 100, 300] }; // 4 batches × 9 chunks
+        using var data = new TensorDataset(rand(1200, 1, 28, 28));
+        var options = new MarginalLikelihoodOptions { SampleCounts = [1, 10, 100, 300] }; // 12 batches × 9 chunks
         MarginalLikelihood.Estimate(model, data, options); // loads code and warms up
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -38,8 +38,8 @@ public class FinalizerFreeEstimateTests
         finalizable = GC.GetGCMemoryInfo(GCKind.FullBlocking).FinalizationPendingCount;
         GC.WaitForPendingFinalizers();
 
-        // 36 chunks: one forgotten Scalar per chunk would leave 36 (the estimate left 127 before it was made
-        // finalizer-free; 14 after, in one run); the test host's own objects make up the rest.
-        finalizable.Should().BeInRange(0, 20, "objects left for the finalizer pile up per chunk and fragment the C heap");
+        // 108 chunks: one forgotten Scalar per chunk would leave at least 108. Finalizer-free, 14 to 23 were counted:
+        // the test host's own objects and tests running beside this one in other collections.
+        finalizable.Should().BeInRange(0, 45, "objects left for the finalizer pile up per chunk and fragment the C heap");
     }
 }
