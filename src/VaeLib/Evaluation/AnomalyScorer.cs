@@ -35,31 +35,24 @@ public sealed class AnomalyScorer(VariationalAutoencoder model, AnomalyScorerOpt
         }
 
         var scores = new double[data.Count];
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using IDisposable mode = DatasetBatches.EvaluationMode(model);
+        using var generator = new Generator(Options.Seed);
+        long start = 0;
+        foreach (Tensor gathered in DatasetBatches.Of(data, Options.BatchSize))
         {
-            using var generator = new Generator(Options.Seed);
-            for (long start = 0; start < data.Count; start += Options.BatchSize)
+            using var scope = NewDisposeScope();
+            Tensor batch = gathered.to(model.Device);
+            try
             {
-                using var scope = NewDisposeScope();
-                long length = Math.Min(Options.BatchSize, data.Count - start);
-                Tensor batch = data.GetBatch(arange(start, start + length, dtype: ScalarType.Int64)).to(model.Device);
-                try
-                {
-                    model.CheckInput(batch);
-                }
-                catch (ArgumentException exception)
-                {
-                    throw new ArgumentException($"Batch starting at item {start}: {exception.Message}", nameof(data), exception);
-                }
-
-                ScoreBatch(batch, generator).cpu().data<double>().CopyTo(scores, (int)start);
+                model.CheckInput(batch);
             }
-        }
-        finally
-        {
-            model.train(wasTraining);
+            catch (ArgumentException exception)
+            {
+                throw new ArgumentException($"Batch starting at item {start}: {exception.Message}", nameof(data), exception);
+            }
+
+            ScoreBatch(batch, generator).cpu().data<double>().CopyTo(scores, (int)start);
+            start += batch.size(0);
         }
 
         return scores;
