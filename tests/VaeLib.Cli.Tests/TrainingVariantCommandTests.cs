@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VaeLib.Tests.Training;
 
 namespace VaeLib.Cli.Tests;
 
@@ -10,10 +11,12 @@ public sealed class ConditionalRun : IDisposable
         Folder = Path.Combine(Directory.CreateTempSubdirectory("vae-cvae-").FullName, "run");
         Result = VaeProcess.Run(
             "train", "--epochs", "2", "--hidden", "64", "--latent", "4", "--condition", "label", "--kl-warmup", "1",
-            "--free-bits", "0.05", "--samples", "2", "--out", Folder, "--device", "cpu");
+            "--free-bits", "0.05", "--samples", "2", "--out", Folder, "--device", "cpu", "--tensorboard", TensorBoardFolder);
     }
 
     public string Folder { get; }
+
+    public string TensorBoardFolder => Path.Combine(Path.GetDirectoryName(Folder)!, "tensorboard");
 
     public (int ExitCode, string Output, string Error) Result { get; }
 
@@ -35,6 +38,21 @@ public class TrainingVariantCommandTests(ConditionalRun run) : IClassFixture<Con
         options.RootElement.GetProperty("FreeBits").GetDouble().Should().Be(0.05);
         options.RootElement.GetProperty("Samples").GetInt32().Should().Be(2);
         File.Exists(Path.Combine(run.Folder, "samples.png")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Train_writes_tensorboard_losses_per_epoch_and_sample_and_reconstruction_images()
+    {
+        run.Result.ExitCode.Should().Be(0, run.Result.Error);
+        string file = Directory.GetFiles(run.TensorBoardFolder, "events.out.tfevents.*").Should().ContainSingle().Subject;
+        var values = TensorBoardEvents.Read(file).Where(e => e.Summary is not null).SelectMany(e => e.Summary.Value.Select(v => (e.Step, v))).ToList();
+        values.Where(s => s.v.Tag == "loss/train").Select(s => s.Step).Should().Equal(1L, 2L);
+        values.Where(s => s.v.Tag == "loss/validation").Should().HaveCount(2);
+        using JsonDocument firstEpoch = JsonDocument.Parse(File.ReadLines(Path.Combine(run.Folder, "metrics.jsonl")).First());
+        values.First(s => s.v.Tag == "loss/train").v.SimpleValue.Should().BeApproximately((float)firstEpoch.RootElement.GetProperty("train_loss").GetDouble(), 1e-3f);
+        values.Where(s => s.v.Tag == "samples").Select(s => s.Step).Should().Equal(1L, 2L);
+        values.Where(s => s.v.Tag == "reconstructions").Should().HaveCount(2)
+            .And.AllSatisfy(s => s.v.Image.EncodedImageString.Length.Should().BePositive());
     }
 
     [Theory]

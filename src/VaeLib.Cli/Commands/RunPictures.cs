@@ -26,16 +26,32 @@ internal static class RunPictures
             return;
         }
 
+        ImageGrid.SavePng(Samples(model, seed), Path.Combine(folder, "samples.png"), columns: 8);
+        Tensor pairs = InputsAndReconstructions(model, data.Test, 16);
+        ImageGrid.SavePng(pairs, Path.Combine(folder, "reconstructions.png"), columns: (int)pairs.shape[0] / 2);
+    }
+
+    /// <summary>
+    /// 64 images drawn from the prior with a generator seeded afresh, so calls with the same seed decode the same z.
+    /// A conditional model draws one row of eight per label (the labels cycle when there are more than eight).
+    /// </summary>
+    public static Tensor Samples(VariationalAutoencoder model, int seed)
+    {
         using var generator = new Generator((ulong)seed);
-        // A conditional model draws one row of eight per label (the labels cycle when there are more than eight).
-        Tensor samples = model.IsConditional
+        using var noGrad = no_grad();
+        return model.IsConditional
             ? model.Sample(ConditionLabels.OneHot(model, Enumerable.Range(0, 64).Select(i => i / 8 % model.ConditionSize).ToArray()), generator)
             : model.Sample(64, generator);
-        ImageGrid.SavePng(samples, Path.Combine(folder, "samples.png"), columns: 8);
-        Tensor indices = arange(Math.Min(16L, data.Test.Count));
-        Tensor inputs = data.Test.GetBatch(indices).to(model.Device);
-        Tensor reconstructions = model.Reconstruct(inputs, ConditionLabels.For(model, data.Test, indices));
-        ImageGrid.SavePng(cat([inputs, reconstructions], 0), Path.Combine(folder, "reconstructions.png"), columns: (int)inputs.shape[0]);
+    }
+
+    /// <summary>The first items of a data set followed by their reconstructions, <c>[2n, C, H, W]</c>.</summary>
+    public static Tensor InputsAndReconstructions(VariationalAutoencoder model, IDataset data, long count)
+    {
+        using var noGrad = no_grad();
+        Tensor indices = arange(Math.Min(count, data.Count));
+        Tensor inputs = data.GetBatch(indices).to(model.Device);
+        Tensor reconstructions = model.Reconstruct(inputs, ConditionLabels.For(model, data, indices));
+        return cat([inputs, reconstructions], 0);
     }
 
     private static void SaveLatentMap(VariationalAutoencoder model, ILabeledDataset data, string path)

@@ -49,10 +49,11 @@ internal static class TrainCommand
         var samples = new Option<int>("--samples") { Description = "Monte Carlo samples of z per item in the loss.", DefaultValueFactory = _ => 1 };
         var condition = new Option<string>("--condition") { Description = "none, or label: train a conditional VAE given each item's one-hot label (encoder and decoder).", DefaultValueFactory = _ => "none" };
         condition.AcceptOnlyFromAmong("none", "label");
+        var tensorBoard = new Option<string?>("--tensorboard") { Description = "Also write TensorBoard event files to this folder: losses per epoch and, for images, samples and reconstructions (view with 'tensorboard --logdir DIR')." };
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard,
         };
         command.SetAction(result =>
         {
@@ -61,7 +62,7 @@ internal static class TrainCommand
             {
                 TrainSettings saved = ReadSettings(resumeFolder);
                 int total = result.GetResult(epochs) is { Implicit: false } ? result.GetValue(epochs) : saved.Epochs;
-                return Run(saved with { Epochs = total, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics) }, interrupts, resumeFolder);
+                return Run(saved with { Epochs = total, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder);
             }
 
             return Run(
@@ -90,7 +91,8 @@ internal static class TrainCommand
                 result.GetValue(klWarmup),
                 result.GetValue(freeBits),
                 result.GetValue(samples),
-                result.GetValue(condition) == "label"),
+                result.GetValue(condition) == "label",
+                result.GetValue(tensorBoard)),
             interrupts,
             resumeFrom: null);
         });
@@ -188,9 +190,14 @@ internal static class TrainCommand
         using (var metrics = new MetricsWriter(metricPaths, trainer.History))
         using (interrupts.Capture())
         {
+            TensorBoardReporter? tensorBoardLog = settings.TensorBoard is null ? null : new TensorBoardReporter(settings.TensorBoard, vae, data, settings.Seed);
             history = console.Run(
                 (epochs, batches) => trainer.Fit(data.Train, data.Test, epochs, batches, interrupts.Token),
-                metrics.Write);
+                report =>
+                {
+                    metrics.Write(report);
+                    tensorBoardLog?.Write(report);
+                });
         }
 
         if (history.WasCancelled)
@@ -266,5 +273,6 @@ internal static class TrainCommand
         int KlWarmup = 0,
         double FreeBits = 0,
         int Samples = 1,
-        bool ConditionOnLabels = false);
+        bool ConditionOnLabels = false,
+        string? TensorBoard = null);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using VaeLib.Data;
 using static TorchSharp.torch;
@@ -17,7 +19,7 @@ namespace VaeLib.Training;
 /// collection runs after each epoch (<see cref="TrainerOptions.CollectGarbageEachEpoch"/>), so resident memory stays
 /// flat. Calling <see cref="Fit"/> again continues training with the same optimizer state.
 /// </remarks>
-public sealed class Trainer : IDisposable
+public sealed partial class Trainer : IDisposable
 {
     private const ulong NoiseSeedOffset = 0x9E3779B97F4A7C15;
 
@@ -28,14 +30,21 @@ public sealed class Trainer : IDisposable
     private readonly Generator shuffleGenerator;
     private readonly Generator noiseGenerator;
     private readonly ElboLoss loss;
+    private readonly ILogger logger;
 
     /// <summary>Moves the model to the chosen device and creates the optimizer over its trainable parameters.</summary>
     /// <param name="model">The model to train; parameters with <c>requires_grad</c> false are left unchanged.</param>
     /// <param name="options">Training options; null for the defaults.</param>
+    /// <param name="logger">
+    /// Receives the start of training (Information), one entry per epoch with its losses (Information), checkpoints
+    /// (Debug), cancellation (Warning) and divergence (Error); null for none. Entries carry their values as named
+    /// properties (<c>Epoch</c>, <c>TrainLoss</c>, …) for structured logging.
+    /// </param>
     /// <exception cref="InvalidOperationException">CUDA was requested and is not available.</exception>
-    public Trainer(VariationalAutoencoder model, TrainerOptions? options = null)
+    public Trainer(VariationalAutoencoder model, TrainerOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        this.logger = logger ?? NullLogger.Instance;
         Options = options ?? new TrainerOptions();
         Device = Options.Device.ToTorchDevice();
         Model = model;
@@ -103,6 +112,11 @@ public sealed class Trainer : IDisposable
             CheckShape(validation, nameof(validation));
         }
 
+        if (history.Count < Options.Epochs)
+        {
+            LogTrainingStarted(logger, training.Count, validation?.Count ?? 0, history.Count + 1, Options.Epochs, Device.type, Options.Optimizer, Options.BatchSize, Options.LearningRate);
+        }
+
         for (int epoch = history.Count + 1; epoch <= Options.Epochs; epoch++)
         {
             // A cancelled epoch cannot be resumed exactly, so the state at its start is what a final checkpoint holds.
@@ -117,6 +131,7 @@ public sealed class Trainer : IDisposable
                     WriteCheckpoint(Options.CheckpointDirectory!, epochStart);
                 }
 
+                LogCancelled(logger, epoch, history.Count);
                 return new TrainingHistory(history.ToArray(), WasCancelled: true);
             }
 
@@ -125,8 +140,10 @@ public sealed class Trainer : IDisposable
             {
                 string where = means[3] >= 0 ? $" (first at minibatch {means[3] + 1})" : string.Empty;
                 string kept = Options.CheckpointDirectory is null ? string.Empty : $" The last good checkpoint in {Options.CheckpointDirectory} is kept.";
-                throw new InvalidOperationException(
+                var diverged = new InvalidOperationException(
                     $"Training diverged in epoch {epoch}{where}: the mean loss is {means[0]}. Lower the learning rate, set a gradient-norm limit, check the data for NaN or infinite values, or use a likelihood that suits the data's range.{kept}");
+                LogDiverged(logger, diverged, epoch, means[0]);
+                throw diverged;
             }
 
             double seconds = stopwatch.Elapsed.TotalSeconds;
@@ -156,6 +173,16 @@ public sealed class Trainer : IDisposable
             if (Options.CheckpointDirectory is not null && (epoch % Options.CheckpointEvery == 0 || epoch == Options.Epochs))
             {
                 SaveCheckpoint(Options.CheckpointDirectory);
+                LogCheckpointWritten(logger, epoch, Options.CheckpointDirectory);
+            }
+
+            if (report.Validation is { } validated)
+            {
+                LogEpoch(logger, epoch, Options.Epochs, report.TrainLoss, report.TrainReconstruction, report.TrainKl, validated.Loss, report.SamplesPerSecond);
+            }
+            else
+            {
+                LogEpochWithoutValidation(logger, epoch, Options.Epochs, report.TrainLoss, report.TrainReconstruction, report.TrainKl, report.SamplesPerSecond);
             }
 
             progress?.Report(report);
@@ -391,6 +418,24 @@ public sealed class Trainer : IDisposable
                 name);
         }
     }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Training on {TrainingItems} items ({ValidationItems} for validation), epochs {FirstEpoch} to {Epochs}, on {Device} with {Optimizer}, batch size {BatchSize}, learning rate {LearningRate}")]
+    private static partial void LogTrainingStarted(ILogger logger, long trainingItems, long validationItems, int firstEpoch, int epochs, DeviceType device, OptimizerKind optimizer, int batchSize, double learningRate);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs}: loss {TrainLoss:F3} (reconstruction {TrainReconstruction:F3}, KL {TrainKl:F3}), validation loss {ValidationLoss:F3}, {SamplesPerSecond:F0} samples/s")]
+    private static partial void LogEpoch(ILogger logger, int epoch, int epochs, double trainLoss, double trainReconstruction, double trainKl, double validationLoss, double samplesPerSecond);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Epoch {Epoch}/{Epochs}: loss {TrainLoss:F3} (reconstruction {TrainReconstruction:F3}, KL {TrainKl:F3}), {SamplesPerSecond:F0} samples/s")]
+    private static partial void LogEpochWithoutValidation(ILogger logger, int epoch, int epochs, double trainLoss, double trainReconstruction, double trainKl, double samplesPerSecond);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Checkpoint of epoch {Epoch} written to {CheckpointDirectory}")]
+    private static partial void LogCheckpointWritten(ILogger logger, int epoch, string checkpointDirectory);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Training cancelled during epoch {Epoch}; {CompletedEpochs} epochs are complete")]
+    private static partial void LogCancelled(ILogger logger, int epoch, int completedEpochs);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "Training diverged in epoch {Epoch}: mean loss {TrainLoss}")]
+    private static partial void LogDiverged(ILogger logger, Exception exception, int epoch, double trainLoss);
 
     /// <summary>The trainer's state at one moment, serialized, ready to be written as a checkpoint.</summary>
     private sealed record StateSnapshot(byte[] Weights, byte[] Optimizer, string ShuffleState, string NoiseState, IReadOnlyList<EpochReport> History);
