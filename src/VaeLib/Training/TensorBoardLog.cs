@@ -10,9 +10,10 @@ namespace VaeLib.Training;
 /// Scalars are written under <c>loss/train</c>, <c>loss/reconstruction</c>, <c>loss/kl</c>, <c>loss/validation</c>
 /// and <c>throughput/samples_per_second</c>, with the epoch as the step, so runs written to sibling folders of one
 /// log folder can be compared in one chart. Each call appends one event and flushes the file, so the log can be
-/// watched while training runs and is complete if the process stops.
+/// watched while training runs and is complete if the process stops. It is an <see cref="IProgress{T}"/> of
+/// <see cref="EpochReport"/>, so <c>trainer.Fit(training, validation, new TensorBoardLog(dir))</c> logs every epoch.
 /// </remarks>
-public sealed class TensorBoardLog
+public sealed class TensorBoardLog : IProgress<EpochReport>
 {
     private readonly TorchSharp.Modules.SummaryWriter writer;
 
@@ -42,6 +43,10 @@ public sealed class TensorBoardLog
 
         writer.add_scalar("throughput/samples_per_second", (float)report.SamplesPerSecond, report.Epoch);
     }
+
+    /// <summary>Writes an epoch's report: the same as <see cref="WriteEpoch"/>, so the log can be passed to <see cref="Trainer.Fit"/> as its progress.</summary>
+    /// <param name="value">The epoch's report.</param>
+    public void Report(EpochReport value) => WriteEpoch(value);
 
     /// <summary>Writes images as one grid picture under a tag (TensorBoard's Images tab, one slider step per call).</summary>
     /// <param name="tag">The picture's name, e.g. <c>samples</c>.</param>

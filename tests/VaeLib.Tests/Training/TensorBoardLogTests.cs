@@ -13,7 +13,7 @@ public class TensorBoardLogTests
         {
             var log = new TensorBoardLog(folder);
             log.WriteEpoch(new EpochReport(1, 2, 1.5, 100, 250.5, 230.25, 20.25, new ValidationReport(260.5, 240, 20.5)));
-            log.WriteEpoch(new EpochReport(2, 2, 1.5, 120, 240.5, 221.25, 19.25, null));
+            ((IProgress<EpochReport>)log).Report(new EpochReport(2, 2, 1.5, 120, 240.5, 221.25, 19.25, null));
             using var images = rand(10, 1, 6, 5);
             log.WriteImages("samples", images, 2);
             float[] intensities = images.data<float>().ToArray();
