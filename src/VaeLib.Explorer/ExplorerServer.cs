@@ -54,7 +54,7 @@ public sealed class ExplorerServer : IAsyncDisposable
         });
 
         WebApplication app = builder.Build();
-        app.Use(RefuseBadRequests);
+        app.Use((context, next) => RefuseBadRequests(context, next, options));
         ExplorerEndpoints.Map(app, explorer, options);
         await app.StartAsync(cancellationToken);
 
@@ -82,11 +82,22 @@ public sealed class ExplorerServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Answers a refused request with 400 and a problem+json body whose detail says what is wrong; argument
+    /// Refuses requests for another host name on a loopback server, and answers a refused request with 400 and a problem+json body whose detail says what is wrong; argument
     /// exceptions come from <see cref="LatentExplorer"/>'s checks of what the request asked for.
     /// </summary>
-    private static async Task RefuseBadRequests(HttpContext context, RequestDelegate next)
+    private static async Task RefuseBadRequests(HttpContext context, RequestDelegate next, ExplorerServerOptions options)
     {
+        // On loopback, a page elsewhere could still reach the server through a DNS name rebound to 127.0.0.1; the Host
+        // header then names that site, so only the loopback names are served.
+        if (options.IsLoopback && context.Request.Host.Host is not ("127.0.0.1" or "localhost" or "[::1]" or "::1"))
+        {
+            await Results.Problem(
+                detail: $"The host name '{context.Request.Host.Host}' is not served; open the explorer at 127.0.0.1 or localhost.",
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "Bad request").ExecuteAsync(context);
+            return;
+        }
+
         // The page runs no code from elsewhere and is shown in no other site's frame.
         context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; frame-ancestors 'none'";
         context.Response.Headers.XContentTypeOptions = "nosniff";

@@ -217,6 +217,20 @@ public sealed class ExplorerEndpointTests(ExplorerFixture fixture)
     }
 
     [Fact]
+    public async Task Loopback_server_refuses_requests_for_another_host_name()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/info");
+        request.Headers.Host = "attacker.example";
+        using HttpResponseMessage response = await client.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("'attacker.example' is not served");
+
+        using var local = new HttpRequestMessage(HttpMethod.Get, "/api/info");
+        local.Headers.Host = $"localhost:{fixture.Server.Url.Port}";
+        (await client.SendAsync(local)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Oversized_body_gets_400_whether_or_not_its_length_is_announced()
     {
         string huge = "{\"z\":[" + string.Join(',', Enumerable.Repeat("0.125", 20_000)) + "]}";

@@ -2,7 +2,7 @@
 "use strict";
 
 const palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
-const state = { info: null, z: [], loaded: new Set() };
+const state = { info: null, z: [], loaded: new Set(), startInput: null };
 
 const $ = (id) => document.getElementById(id);
 
@@ -73,7 +73,13 @@ function coalesced(task) {
 // ---- Sliders -------------------------------------------------------------------------------------------------------
 const decodeSliders = coalesced(async () => {
   const result = await api("/api/decode", { z: state.z });
-  show($("slider-output"), result, ["decoded"]);
+  const start = state.startInput;
+  if (start && !(result instanceof Blob)) {
+    // A table row is read against the row the sliders started from: decoded values beside the input.
+    show($("slider-output"), { values: [result.values[0], start.values] }, ["decoded", `input #${start.index}`]);
+  } else {
+    show($("slider-output"), result, ["decoded"]);
+  }
 });
 
 function buildSliders() {
@@ -108,7 +114,9 @@ function setSliders(values) {
 }
 
 async function startFromExample() {
-  const item = await api(`/api/items/${encodeURIComponent($("start-index").value)}`);
+  const index = $("start-index").value;
+  const item = await api(`/api/items/${encodeURIComponent(index)}`);
+  state.startInput = state.info.isTable ? { index: item.index, values: (await api(`/api/items/${item.index}/input`)).values[0] } : null;
   setSliders(item.mean);
 }
 
@@ -282,7 +290,7 @@ async function main() {
   buildSliders();
 
   $("start-button").addEventListener("click", () => startFromExample().catch(showError));
-  $("reset-button").addEventListener("click", () => setSliders(new Array(info.latentSize).fill(0)));
+  $("reset-button").addEventListener("click", () => { state.startInput = null; setSliders(new Array(info.latentSize).fill(0)); });
   $("map-axes").addEventListener("change", () => loadMap().catch(showError));
   $("map-x").addEventListener("change", () => loadMap().catch(showError));
   $("map-y").addEventListener("change", () => loadMap().catch(showError));
