@@ -156,9 +156,7 @@ public sealed class LatentExplorer
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             GaussianPosterior posterior = model.Encode(tensor(input, [1, .. ItemShape]).to(model.Device));
-            return new ItemCode(
-                posterior.Mean.cpu().contiguous().data<float>().ToArray(),
-                posterior.StandardDeviation.cpu().contiguous().data<float>().ToArray());
+            return new ItemCode(TensorValues.Floats(posterior.Mean), TensorValues.Floats(posterior.StandardDeviation));
         }
     }
 
@@ -194,7 +192,7 @@ public sealed class LatentExplorer
         float[] values;
         using (var scope = NewDisposeScope())
         {
-            values = items.GetBatch(tensor(new long[] { item })).contiguous().data<float>().ToArray();
+            values = TensorValues.Floats(items.GetBatch(tensor(new long[] { item })));
         }
 
         ToDisplayUnits(values);
@@ -264,7 +262,7 @@ public sealed class LatentExplorer
         {
             Tensor a = tensor(start);
             Tensor b = tensor(end);
-            path = (spherical ? LatentPaths.Spherical(a, b, steps) : LatentPaths.Linear(a, b, steps)).contiguous().data<float>().ToArray();
+            path = TensorValues.Floats(spherical ? LatentPaths.Spherical(a, b, steps) : LatentPaths.Linear(a, b, steps));
         }
 
         return DecodeFlat(path, steps);
@@ -339,7 +337,7 @@ public sealed class LatentExplorer
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(seed);
-        return StandardNormalPrior.Sample(count, latentSize, CPU, generator).contiguous().data<float>().ToArray();
+        return TensorValues.Floats(StandardNormalPrior.Sample(count, latentSize, CPU, generator));
     }
 
     private ItemValues DecodeFlat(float[] codes, int count)
@@ -350,7 +348,7 @@ public sealed class LatentExplorer
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Tensor z = tensor(codes, [count, latentSize]).to(model.Device);
-            values = model.Likelihood.Mean(model.Decode(z)).cpu().contiguous().data<float>().ToArray();
+            values = TensorValues.Floats(model.Likelihood.Mean(model.Decode(z)));
         }
 
         ToDisplayUnits(values);

@@ -19,8 +19,9 @@ public static class ImageGrid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        // One shape read and the shared Scalars: vae explore encodes a PNG per slider move, and Tensor.shape and implicit
-        // double→Scalar conversions would leave finalizable native objects behind on every call.
+        // One shape read, the shared Scalars and the bytes rather than data<T>() (which reads the strides into a
+        // finalizable array): vae explore encodes a PNG per slider move, and each of those would leave objects for
+        // the finalizer on every call.
         long[] shape = Shapes.Of(images);
         if (shape.Length != 4 || (shape[1] != 1 && shape[1] != 3) || shape[0] == 0)
         {
@@ -34,7 +35,7 @@ public static class ImageGrid
         byte[] pixels;
         using (var scope = NewDisposeScope())
         {
-            pixels = images.detach().cpu().to_type(ScalarType.Float32).clamp(Scalars.Zero, Scalars.One).mul_(Scalars.ByteMax).round_().to_type(ScalarType.Byte).data<byte>().ToArray();
+            pixels = images.detach().cpu().to_type(ScalarType.Float32).clamp(Scalars.Zero, Scalars.One).mul_(Scalars.ByteMax).round_().to_type(ScalarType.Byte).contiguous().bytes.ToArray();
         }
 
         int rows = (count + columns - 1) / columns;
