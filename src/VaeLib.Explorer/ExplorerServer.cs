@@ -82,8 +82,9 @@ public sealed class ExplorerServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Refuses requests for another host name on a loopback server, and answers a refused request with 400 and a problem+json body whose detail says what is wrong; argument
-    /// exceptions come from <see cref="LatentExplorer"/>'s checks of what the request asked for.
+    /// Refuses requests for another host name on a loopback server, and answers a refused request with 400 and a
+    /// problem+json body whose detail says what is wrong; argument exceptions come from <see cref="LatentExplorer"/>'s
+    /// checks of what the request asked for.
     /// </summary>
     private static async Task RefuseBadRequests(HttpContext context, RequestDelegate next, ExplorerServerOptions options)
     {

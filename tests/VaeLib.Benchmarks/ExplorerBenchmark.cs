@@ -19,6 +19,7 @@ internal static class ExplorerBenchmark
     /// <param name="requests">Decode requests measured, one after another.</param>
     public static int Run(string modelFolder, string data, int requests)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(requests, 1);
         using SavedModel saved = SavedModel.Load(modelFolder);
         using DataSplits splits = KnownDataSources.Names.Contains(data, StringComparer.OrdinalIgnoreCase) ? IdxDataLoader.LoadKnown(data) : IdxDataLoader.Load(data);
         var start = Stopwatch.StartNew();
