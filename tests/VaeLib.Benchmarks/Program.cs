@@ -6,13 +6,20 @@ var minimalEpochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 10 
 var minimal = new Command("minimal", "Run only the minimal TorchSharp loop (the benchmark runs it as a child process).") { minimalEpochs };
 minimal.SetAction(result => MinimalLoop.Run(result.GetValue(minimalEpochs), batchSize: 128, seed: 1));
 
+// Explorer mode: decode-to-PNG latency and map load of vae explore's HTTP API (docs/explore.md).
+var exploreModel = new Option<string>("--model") { Description = "A saved model folder.", Required = true };
+var exploreData = new Option<string>("--data") { Description = "Its test set: a known data set name or an IDX folder.", DefaultValueFactory = _ => "fashion-mnist" };
+var exploreRequests = new Option<int>("--requests") { Description = "Decode requests to measure.", DefaultValueFactory = _ => 1000 };
+var explore = new Command("explore", "Measure vae explore's decode-to-PNG round trips over HTTP and the map load.") { exploreModel, exploreData, exploreRequests };
+explore.SetAction(result => ExplorerBenchmark.Run(result.GetValue(exploreModel)!, result.GetValue(exploreData)!, result.GetValue(exploreRequests)));
+
 var epochs = new Option<int>("--epochs") { Description = "Epochs of the MLP rows.", DefaultValueFactory = _ => 10 };
 var convEpochs = new Option<int>("--conv-epochs") { Description = "Epochs of the conv rows (0 skips them).", DefaultValueFactory = _ => 1 };
 var python = new Option<string>("--python") { Description = "Python with python3-torch for the PyTorch peer.", DefaultValueFactory = _ => "/usr/bin/python3" };
 var output = new Option<string>("--out") { Description = "Folder for the results (results.md, results.json and each row's run folder)." };
 var root = new RootCommand("VaeLib's training benchmark on Fashion-MNIST: VaeLib (vae train), the PyTorch peer and a minimal TorchSharp loop, side by side in one run.")
 {
-    epochs, convEpochs, python, output, minimal,
+    epochs, convEpochs, python, output, minimal, explore,
 };
 root.SetAction(result => Benchmark.Run(new BenchmarkSettings(
     result.GetValue(epochs),

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using VaeLib.Runtime;
 using static TorchSharp.torch;
 
 namespace VaeLib.Visualization;
@@ -18,19 +19,23 @@ public static class ImageGrid
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (images.dim() != 4 || (images.shape[1] != 1 && images.shape[1] != 3) || images.shape[0] == 0)
+        // One shape read, the shared Scalars and the bytes rather than data<T>() (which reads the strides into a
+        // finalizable array): vae explore encodes a PNG per slider move, and each of those would leave objects for
+        // the finalizer on every call.
+        long[] shape = Shapes.Of(images);
+        if (shape.Length != 4 || (shape[1] != 1 && shape[1] != 3) || shape[0] == 0)
         {
-            throw new ArgumentException($"Expected images [N, 1 or 3, H, W]; found {Shapes.Format(images.shape)}.", nameof(images));
+            throw new ArgumentException($"Expected images [N, 1 or 3, H, W]; found {Shapes.Format(shape)}.", nameof(images));
         }
 
-        int count = (int)images.shape[0];
-        int channels = (int)images.shape[1];
-        int height = (int)images.shape[2];
-        int width = (int)images.shape[3];
+        int count = (int)shape[0];
+        int channels = (int)shape[1];
+        int height = (int)shape[2];
+        int width = (int)shape[3];
         byte[] pixels;
         using (var scope = NewDisposeScope())
         {
-            pixels = (images.detach().cpu().to_type(ScalarType.Float32).clamp(0, 1) * 255).round().to_type(ScalarType.Byte).data<byte>().ToArray();
+            pixels = images.detach().cpu().to_type(ScalarType.Float32).clamp(Scalars.Zero, Scalars.One).mul_(Scalars.ByteMax).round_().to_type(ScalarType.Byte).contiguous().bytes.ToArray();
         }
 
         int rows = (count + columns - 1) / columns;

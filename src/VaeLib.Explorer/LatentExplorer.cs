@@ -1,0 +1,398 @@
+using System.Globalization;
+using VaeLib.Data;
+using VaeLib.Evaluation;
+using VaeLib.Latent;
+using static TorchSharp.torch;
+
+namespace VaeLib.Explorer;
+
+/// <summary>
+/// A trained model and its test set, ready to be explored: the items' codes, their map, the dimensions ranked by use
+/// and the anomaly list are computed once at start-up; decoding, sampling and interpolating run on demand.
+/// </summary>
+/// <remarks>
+/// Safe for concurrent callers: the model is only read, and its forward passes are serialized by one lock, because
+/// TorchSharp modules are not documented as safe for concurrent calls. Every call checks its arguments and throws
+/// <see cref="ArgumentException"/> with a message that names what is wrong, so a server can answer 400 with it.
+/// Results are plain arrays (<see cref="ItemValues"/>): no tensor escapes, and pictures are encoded outside the lock.
+/// </remarks>
+public sealed class LatentExplorer
+{
+    /// <summary>The largest number of items one call decodes (samples, interpolation frames).</summary>
+    public const int MaxItemsPerCall = 256;
+
+    private readonly Lock inference = new();
+    private readonly VariationalAutoencoder model;
+    private readonly IDataset items;
+    private readonly float[] means;
+    private readonly float[] deviations;
+    private readonly float[] principalX;
+    private readonly float[] principalY;
+    private readonly int latentSize;
+    private readonly int itemSize;
+
+    private LatentExplorer(VariationalAutoencoder model, ExplorerData data, LatentCodes codes, LatentExplorerOptions options)
+    {
+        this.model = model;
+        items = data.Items;
+        Source = data.Source;
+        ItemShape = model.InputShape.ToArray();
+        latentSize = (int)model.LatentSize;
+        itemSize = (int)Shapes.ElementCount(ItemShape);
+        means = codes.Mean.contiguous().data<float>().ToArray();
+        using (Tensor sigma = codes.StandardDeviation())
+        {
+            deviations = sigma.contiguous().data<float>().ToArray();
+        }
+
+        KlPerDimension = LatentDiagnostics.Of(codes).KlPerDimension;
+        DimensionsByUse = Enumerable.Range(0, latentSize).OrderByDescending(d => KlPerDimension[d]).ThenBy(d => d).ToArray();
+        (principalX, principalY) = PrincipalPlane(codes.Mean);
+
+        if (items is ILabeledDataset { LabelNames.Count: > 0 } labelled && labelled.Labels.Count == items.Count)
+        {
+            Labels = labelled.Labels;
+            LabelNames = labelled.LabelNames;
+        }
+
+        ColumnNames = IsTable
+            ? data.Standardization is { } standardization && standardization.Columns.Count == itemSize
+                ? standardization.Columns
+                : Enumerable.Range(1, itemSize).Select(c => $"x{c}").ToArray()
+            : [];
+        Standardization = IsTable && data.Standardization?.Columns.Count == itemSize ? data.Standardization : null;
+
+        double[] scores = new AnomalyScorer(model, options.AnomalyScoring).Score(items);
+        Anomalies = Enumerable.Range(0, scores.Length)
+            .OrderByDescending(i => scores[i]).ThenBy(i => i)
+            .Take(options.AnomalyCount)
+            .Select(i => new AnomalousItem(i, scores[i]))
+            .ToArray();
+    }
+
+    /// <summary>The data source as the user named it.</summary>
+    public string Source { get; }
+
+    /// <summary>Shape of one item, e.g. <c>[1, 28, 28]</c>, or <c>[columns]</c> for a table.</summary>
+    public IReadOnlyList<long> ItemShape { get; }
+
+    /// <summary>True when the items are table rows (shown as values), false for images.</summary>
+    public bool IsTable => ItemShape.Count == 1;
+
+    /// <summary>Dimension of z.</summary>
+    public int LatentSize => latentSize;
+
+    /// <summary>Number of items explored.</summary>
+    public long ItemCount => items.Count;
+
+    /// <summary>Mean KL(q(z_d|x) ‖ N(0, 1)) over the items for each dimension d, in nats: how much the model uses d.</summary>
+    public IReadOnlyList<double> KlPerDimension { get; }
+
+    /// <summary>The latent dimensions ordered by <see cref="KlPerDimension"/>, most used first (ties by index).</summary>
+    public IReadOnlyList<int> DimensionsByUse { get; }
+
+    /// <summary>Each item's label as an index into <see cref="LabelNames"/>; null when the items have no labels.</summary>
+    public IReadOnlyList<int>? Labels { get; }
+
+    /// <summary>The label names; empty when the items have no labels.</summary>
+    public IReadOnlyList<string> LabelNames { get; } = [];
+
+    /// <summary>For a table, the name of each column (<c>x1</c>, <c>x2</c>, … when the file's names are not known); empty for images.</summary>
+    public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>The items with the highest anomaly scores, highest first.</summary>
+    public IReadOnlyList<AnomalousItem> Anomalies { get; }
+
+    private CsvStandardization? Standardization { get; }
+
+    /// <summary>
+    /// Encodes every item, ranks the dimensions, projects the codes on their two leading principal components and
+    /// scores the items for anomalies. Puts the model in evaluation mode and leaves it there.
+    /// </summary>
+    /// <param name="model">A trained unconditional model; it is only read from now on.</param>
+    /// <param name="data">The items to explore, of the model's input shape, with finite values.</param>
+    /// <param name="options">What to precompute; null for the defaults.</param>
+    /// <returns>The explorer; it holds the model and the items, which the caller keeps alive and disposes afterwards.</returns>
+    /// <exception cref="ArgumentException">The model is conditional, or the items do not fit it.</exception>
+    public static LatentExplorer Create(VariationalAutoencoder model, ExplorerData data, LatentExplorerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(data.Items);
+        if (model.IsConditional)
+        {
+            // A label chooser would need a condition on every request; until then, refuse rather than guess one.
+            throw new ArgumentException(
+                $"The explorer works on unconditional models; this one is conditional on {model.ConditionSize} values.", nameof(model));
+        }
+
+        model.eval();
+        using LatentCodes codes = LatentCodes.Encode(model, data.Items);
+        return new LatentExplorer(model, data, codes, options ?? new LatentExplorerOptions());
+    }
+
+    /// <summary>The posterior of one item, computed at start-up.</summary>
+    /// <param name="index">The item's index, 0 ≤ index &lt; <see cref="ItemCount"/>.</param>
+    /// <returns>Its μ and σ.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    public ItemCode Code(long index)
+    {
+        int item = CheckIndex(index);
+        return new ItemCode(
+            means.AsSpan(item * latentSize, latentSize).ToArray(),
+            deviations.AsSpan(item * latentSize, latentSize).ToArray());
+    }
+
+    /// <summary>Encodes one input given as values in display units (a table row in the file's units, or pixel intensities).</summary>
+    /// <param name="values">The item's values, row-major, as many as the item shape holds; all finite.</param>
+    /// <returns>Its μ and σ.</returns>
+    /// <exception cref="ArgumentException">The count differs from the item size, or a value is NaN or infinite.</exception>
+    public ItemCode Encode(IReadOnlyList<double> values)
+    {
+        float[] input = CheckVector(values, itemSize, "x", "the item size");
+        ToModelUnits(input);
+        lock (inference)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            GaussianPosterior posterior = model.Encode(tensor(input, [1, .. ItemShape]).to(model.Device));
+            return new ItemCode(TensorValues.Floats(posterior.Mean), TensorValues.Floats(posterior.StandardDeviation));
+        }
+    }
+
+    /// <summary>Decodes latent codes to the mean of p(x|z), in display units.</summary>
+    /// <param name="codes">One or more codes of <see cref="LatentSize"/> finite values (at most <see cref="MaxItemsPerCall"/>).</param>
+    /// <returns>One item per code.</returns>
+    /// <exception cref="ArgumentException">No codes, too many, a code of the wrong length, or a value that is NaN or infinite.</exception>
+    public ItemValues Decode(IReadOnlyList<IReadOnlyList<double>> codes)
+    {
+        ArgumentNullException.ThrowIfNull(codes);
+        if (codes.Count is 0 or > MaxItemsPerCall)
+        {
+            throw new ArgumentException($"Expected 1 to {MaxItemsPerCall} latent codes; found {codes.Count}.", nameof(codes));
+        }
+
+        float[] flat = new float[codes.Count * latentSize];
+        for (int row = 0; row < codes.Count; row++)
+        {
+            string name = codes.Count == 1 ? "z" : $"z[{row}]";
+            CheckVector(codes[row], latentSize, name, "the latent size").CopyTo(flat, row * latentSize);
+        }
+
+        return DecodeFlat(flat, codes.Count);
+    }
+
+    /// <summary>An item as it is in the data set, in display units.</summary>
+    /// <param name="index">The item's index, 0 ≤ index &lt; <see cref="ItemCount"/>.</param>
+    /// <returns>The one item.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    public ItemValues Input(long index)
+    {
+        int item = CheckIndex(index);
+        float[] values;
+        using (var scope = NewDisposeScope())
+        {
+            values = TensorValues.Floats(items.GetBatch(tensor(new long[] { item })));
+        }
+
+        ToDisplayUnits(values);
+        return new ItemValues(ItemShape, 1, values);
+    }
+
+    /// <summary>An item's reconstruction, the mean of p(x|z = μ(x)), in display units.</summary>
+    /// <param name="index">The item's index, 0 ≤ index &lt; <see cref="ItemCount"/>.</param>
+    /// <returns>The one reconstructed item.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    public ItemValues Reconstruction(long index)
+    {
+        int item = CheckIndex(index);
+        return DecodeFlat(means.AsSpan(item * latentSize, latentSize).ToArray(), 1);
+    }
+
+    /// <summary>Draws codes from the prior scaled by a temperature, z = τ·ε with ε ~ N(0, I), and decodes them.</summary>
+    /// <param name="count">Number of samples, 1 to <see cref="MaxItemsPerCall"/>.</param>
+    /// <param name="temperature">τ, in (0, 10]: below 1 stays near the prior's centre, above 1 strays.</param>
+    /// <param name="seed">Seed of the draw: the same seed gives the same samples.</param>
+    /// <returns>The decoded samples.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The count or the temperature is out of range.</exception>
+    public ItemValues Samples(int count, double temperature, ulong seed)
+    {
+        if (count is < 1 or > MaxItemsPerCall)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"The sample count must be between 1 and {MaxItemsPerCall}.");
+        }
+
+        if (!(temperature > 0 && temperature <= 10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The temperature must be a number in (0, 10].");
+        }
+
+        float[] codes = PriorDraw(count, seed);
+        for (int i = 0; i < codes.Length; i++)
+        {
+            codes[i] *= (float)temperature;
+        }
+
+        return DecodeFlat(codes, count);
+    }
+
+    /// <summary>One point drawn from the prior N(0, I), e.g. an end of an interpolation.</summary>
+    /// <param name="seed">Seed of the draw.</param>
+    /// <returns>The code, <see cref="LatentSize"/> values.</returns>
+    public float[] PriorPoint(ulong seed) => PriorDraw(1, seed);
+
+    /// <summary>Decodes the frames of a path between two codes (see <see cref="LatentPaths"/>).</summary>
+    /// <param name="from">The first code, <see cref="LatentSize"/> finite values.</param>
+    /// <param name="to">The last code.</param>
+    /// <param name="steps">Frames, the ends included: 2 to 64.</param>
+    /// <param name="spherical">True for the great-circle path (slerp), false for the straight line.</param>
+    /// <returns>The decoded frames, from first to last.</returns>
+    /// <exception cref="ArgumentException">A code is of the wrong length or not finite, or the step count is out of range.</exception>
+    public ItemValues Interpolate(IReadOnlyList<double> from, IReadOnlyList<double> to, int steps, bool spherical)
+    {
+        float[] start = CheckVector(from, latentSize, "from", "the latent size");
+        float[] end = CheckVector(to, latentSize, "to", "the latent size");
+        if (steps is < 2 or > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, "The number of steps must be between 2 and 64.");
+        }
+
+        float[] path;
+        using (var scope = NewDisposeScope())
+        {
+            Tensor a = tensor(start);
+            Tensor b = tensor(end);
+            path = TensorValues.Floats(spherical ? LatentPaths.Spherical(a, b, steps) : LatentPaths.Linear(a, b, steps));
+        }
+
+        return DecodeFlat(path, steps);
+    }
+
+    /// <summary>The items' codes μ in two dimensions.</summary>
+    /// <param name="first">The latent dimension on the horizontal axis, or null for the leading principal components.</param>
+    /// <param name="second">The latent dimension on the vertical axis (with <paramref name="first"/>), or null.</param>
+    /// <returns>One point per item.</returns>
+    /// <exception cref="ArgumentException">Only one dimension is given, or a dimension is out of range.</exception>
+    public MapProjection Map(int? first = null, int? second = null)
+    {
+        if (first is null && second is null)
+        {
+            return new MapProjection("PC 1", latentSize > 1 ? "PC 2" : "0", principalX, principalY);
+        }
+
+        if (first is not int x || second is not int y)
+        {
+            throw new ArgumentException("Give both map dimensions (x and y), or neither for the principal components.", nameof(first));
+        }
+
+        CheckDimension(x, "x");
+        CheckDimension(y, "y");
+        var xs = new float[ItemCount];
+        var ys = new float[ItemCount];
+        for (int item = 0; item < xs.Length; item++)
+        {
+            xs[item] = means[(item * latentSize) + x];
+            ys[item] = means[(item * latentSize) + y];
+        }
+
+        return new MapProjection($"z {x}", $"z {y}", xs, ys);
+    }
+
+    private static (float[] X, float[] Y) PrincipalPlane(Tensor mean)
+    {
+        using var scope = NewDisposeScope();
+        long count = mean.size(0);
+        if (mean.size(1) == 1 || count < 2)
+        {
+            return (mean.select(1, 0).contiguous().data<float>().ToArray(), new float[count]);
+        }
+
+        Tensor plane = PrincipalComponents.Project(mean, 2).to_type(ScalarType.Float32);
+        return (plane.select(1, 0).contiguous().data<float>().ToArray(), plane.select(1, 1).contiguous().data<float>().ToArray());
+    }
+
+    private static float[] CheckVector(IReadOnlyList<double>? values, int length, string name, string what)
+    {
+        if (values is null || values.Count != length)
+        {
+            throw new ArgumentException($"{name} must hold {length} values ({what}); found {values?.Count.ToString(CultureInfo.InvariantCulture) ?? "none"}.", name);
+        }
+
+        var result = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            double value = values[i];
+            if (!double.IsFinite(value) || !float.IsFinite((float)value))
+            {
+                throw new ArgumentException($"{name}[{i}] is {value.ToString(CultureInfo.InvariantCulture)}; every value must be a finite number.", name);
+            }
+
+            result[i] = (float)value;
+        }
+
+        return result;
+    }
+
+    private float[] PriorDraw(int count, ulong seed)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(seed);
+        return TensorValues.Floats(StandardNormalPrior.Sample(count, latentSize, CPU, generator));
+    }
+
+    private ItemValues DecodeFlat(float[] codes, int count)
+    {
+        float[] values;
+        lock (inference)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Tensor z = tensor(codes, [count, latentSize]).to(model.Device);
+            values = TensorValues.Floats(model.Likelihood.Mean(model.Decode(z)));
+        }
+
+        ToDisplayUnits(values);
+        return new ItemValues(ItemShape, count, values);
+    }
+
+    private void ToDisplayUnits(float[] values)
+    {
+        if (Standardization is not { } standardization)
+        {
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            int column = i % itemSize;
+            values[i] = (float)((values[i] * standardization.StandardDeviations[column]) + standardization.Means[column]);
+        }
+    }
+
+    private void ToModelUnits(float[] values)
+    {
+        if (Standardization is not { } standardization)
+        {
+            return;
+        }
+
+        for (int i = 0; i < values.Length; i++)
+        {
+            int column = i % itemSize;
+            values[i] = (float)((values[i] - standardization.Means[column]) / standardization.StandardDeviations[column]);
+        }
+    }
+
+    private int CheckIndex(long index) =>
+        index >= 0 && index < items.Count
+            ? (int)index
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"Item {index} does not exist: the items are numbered 0 to {items.Count - 1}.");
+
+    private void CheckDimension(int dimension, string axis)
+    {
+        if (dimension < 0 || dimension >= latentSize)
+        {
+            throw new ArgumentOutOfRangeException(axis, dimension, $"Map dimension {axis} = {dimension} does not exist: z has dimensions 0 to {latentSize - 1}.");
+        }
+    }
+}
