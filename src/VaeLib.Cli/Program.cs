@@ -19,6 +19,7 @@ var root = new RootCommand("vae: train variational autoencoders and look at what
     ImputeCommand.Create(),
     EvaluateCommand.Create(),
     EncodeCommand.Create(),
+    ExportCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);
