@@ -5,50 +5,53 @@ using System.Text.Json;
 using AnomalyService;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using VaeLib.Onnx.Runtime;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateSlimBuilder(args);
 string model = builder.Configuration["model"]
     ?? throw new ArgumentException("Pass the folder that 'vae export' wrote: --model DIR.");
 int port = builder.Configuration.GetValue("port", 5080);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-builder.Services.AddSingleton(_ => new OnnxScorer(model)); // one session, shared: ONNX Runtime runs concurrent requests safely
-var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ServiceJson.Default));
+#if TORCHSHARP_BASELINE
+builder.Services.AddSingleton<IItemScorer>(_ => new TorchSharpItemScorer(model));
+#else
+builder.Services.AddSingleton<IItemScorer>(_ => new OnnxItemScorer(model)); // one ONNX Runtime session runs concurrent requests safely
+#endif
 
 var app = builder.Build();
-OnnxScorer scorer = app.Services.GetRequiredService<OnnxScorer>();
+IItemScorer scorer = app.Services.GetRequiredService<IItemScorer>();
 
-app.MapGet("/info", () => Results.Json(scorer.Info, json));
-app.MapPost("/score", async (HttpRequest request) =>
+app.MapGet("/info", () => new ServiceInfo(scorer.Description, scorer.ItemSize, scorer.InputUnits));
+app.MapPost("/score", async Task<IResult> (HttpRequest request) =>
 {
     ScoreRequest? body;
     try
     {
-        body = await JsonSerializer.DeserializeAsync<ScoreRequest>(request.Body, json, request.HttpContext.RequestAborted);
+        body = await JsonSerializer.DeserializeAsync(request.Body, ServiceJson.Default.ScoreRequest, request.HttpContext.RequestAborted);
     }
     catch (JsonException exception)
     {
-        return Results.BadRequest(new { error = $"The body is not valid JSON of the form {{\"items\": [[...], ...]}}: {exception.Message}" });
+        return TypedResults.BadRequest(new ErrorResponse($"The body is not valid JSON of the form {{\"items\": [[...], ...]}}: {exception.Message}"));
     }
 
     if (body?.Items is not { Length: > 0 } items)
     {
-        return Results.BadRequest(new { error = $"The body has no items; send {{\"items\": [[...], ...]}} with {scorer.Info.ItemSize} values per item ({scorer.Info.InputUnits})." });
+        return TypedResults.BadRequest(new ErrorResponse($"The body has no items; send {{\"items\": [[...], ...]}} with {scorer.ItemSize} values per item ({scorer.InputUnits})."));
     }
 
     try
     {
-        AnomalyScores scores = scorer.Score(items);
-        return Results.Json(new ScoreResponse(scores.Score, scores.ReconstructionLogLikelihood, scores.Kl), json);
+        return TypedResults.Ok(scorer.Score(items));
     }
     catch (ArgumentException exception)
     {
-        return Results.BadRequest(new { error = exception.Message });
+        return TypedResults.BadRequest(new ErrorResponse(exception.Message));
     }
 });
 
 await app.StartAsync();
 // Port 0 binds a free port: print the address actually bound, so a caller (and the sample's test) can find it.
 string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-Console.WriteLine($"AnomalyService listening on {address} with {scorer.Path} ({scorer.Info.InputUnits})");
+Console.WriteLine($"AnomalyService listening on {address} with {scorer.Description} ({scorer.InputUnits})");
 await app.WaitForShutdownAsync();
+scorer.Dispose();

@@ -22,7 +22,10 @@ public class DependencyClosureTests
         string folder = BuiltOutput("samples", "AnomalyService");
 
         string[] libraries = LibrariesOf(Path.Combine(folder, "AnomalyService.deps.json"));
-        string[] files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToArray()!;
+        // The build's own files and its native assets (runtimes/); a RID-specific publish's subfolder is another build.
+        string[] files = Directory.GetFiles(folder)
+            .Concat(Directory.GetFiles(Path.Combine(folder, "runtimes"), "*", SearchOption.AllDirectories))
+            .Select(path => Path.GetFileName(path)).ToArray();
 
         libraries.Should().Contain(name => name.StartsWith("VaeLib.Onnx.Runtime/", StringComparison.Ordinal));
         libraries.Should().NotContain(name => IsTorch(name) || name.StartsWith("VaeLib/", StringComparison.Ordinal));
