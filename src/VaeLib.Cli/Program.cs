@@ -20,6 +20,7 @@ var root = new RootCommand("vae: train variational autoencoders and look at what
     EvaluateCommand.Create(),
     EncodeCommand.Create(),
     ExploreCommand.Create(),
+    ExportCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

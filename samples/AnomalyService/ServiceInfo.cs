@@ -1,0 +1,7 @@
+namespace AnomalyService;
+
+/// <summary>The answer of <c>GET /info</c>.</summary>
+/// <param name="Model">What is loaded.</param>
+/// <param name="ItemSize">Values per item.</param>
+/// <param name="InputUnits">What an item's values are.</param>
+internal sealed record ServiceInfo(string Model, long ItemSize, string InputUnits);
