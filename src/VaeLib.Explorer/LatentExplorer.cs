@@ -55,12 +55,8 @@ public sealed class LatentExplorer
             LabelNames = labelled.LabelNames;
         }
 
-        ColumnNames = IsTable
-            ? data.Standardization is { } standardization && standardization.Columns.Count == itemSize
-                ? standardization.Columns
-                : Enumerable.Range(1, itemSize).Select(c => $"x{c}").ToArray()
-            : [];
         Standardization = IsTable && data.Standardization?.Columns.Count == itemSize ? data.Standardization : null;
+        ColumnNames = !IsTable ? [] : Standardization?.Columns ?? Enumerable.Range(1, itemSize).Select(c => $"x{c}").ToArray();
 
         double[] scores = new AnomalyScorer(model, options.AnomalyScoring).Score(items);
         Anomalies = Enumerable.Range(0, scores.Length)
@@ -365,7 +361,7 @@ public sealed class LatentExplorer
         for (int i = 0; i < values.Length; i++)
         {
             int column = i % itemSize;
-            values[i] = (float)((values[i] * standardization.StandardDeviations[column]) + standardization.Means[column]);
+            values[i] = (float)standardization.Restore(column, values[i]);
         }
     }
 
@@ -379,7 +375,7 @@ public sealed class LatentExplorer
         for (int i = 0; i < values.Length; i++)
         {
             int column = i % itemSize;
-            values[i] = (float)((values[i] - standardization.Means[column]) / standardization.StandardDeviations[column]);
+            values[i] = (float)standardization.Standardize(column, values[i]);
         }
     }
 

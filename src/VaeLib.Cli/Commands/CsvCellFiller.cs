@@ -50,7 +50,7 @@ internal static class CsvCellFiller
                     if (missing[flat])
                     {
                         (int offset, int length) = cells[j].GetOffsetAndLength(line.Length);
-                        double value = (standardized[flat] * standardization.StandardDeviations[feature - 1]) + standardization.Means[feature - 1];
+                        double value = standardization.Restore(feature - 1, standardized[flat]);
                         output.Append(line, copied, offset - copied).Append(value.ToString("G7", CultureInfo.InvariantCulture));
                         copied = offset + length;
                     }

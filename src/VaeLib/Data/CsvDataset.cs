@@ -185,7 +185,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
                 bool isMissing = double.IsNaN(value);
                 any |= isMissing;
                 absent[(r * width) + c] = isMissing;
-                float standardized = isMissing ? 0f : (float)((value - standardization.Means[c]) / standardization.StandardDeviations[c]);
+                float standardized = isMissing ? 0f : (float)standardization.Standardize(c, value);
                 if (!float.IsFinite(standardized))
                 {
                     throw DataFormatException.For(path, $"row {lineNumbers[r]}, column '{standardization.Columns[c]}': {value.ToString(CultureInfo.InvariantCulture)} is too large: standardized it is beyond the range of a 32-bit float.");

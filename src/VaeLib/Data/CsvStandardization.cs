@@ -44,4 +44,16 @@ public sealed record CsvStandardization
 
     /// <summary>The population standard deviation of each column over its non-missing cells; 1 where a column does not vary.</summary>
     public IReadOnlyList<double> StandardDeviations { get; }
+
+    /// <summary>A value of a column in standard units: (value − mean) / standard deviation.</summary>
+    /// <param name="column">The column's index in <see cref="Columns"/>.</param>
+    /// <param name="value">The value in the file's units.</param>
+    /// <returns>The standardized value.</returns>
+    public double Standardize(int column, double value) => (value - Means[column]) / StandardDeviations[column];
+
+    /// <summary>The inverse of <see cref="Standardize"/>: a standardized value back in the file's units.</summary>
+    /// <param name="column">The column's index in <see cref="Columns"/>.</param>
+    /// <param name="standardized">The value in standard units.</param>
+    /// <returns>standardized × standard deviation + mean.</returns>
+    public double Restore(int column, double standardized) => (standardized * StandardDeviations[column]) + Means[column];
 }

@@ -123,4 +123,15 @@ public class CsvDatasetTests
         FluentActions.Invoking(() => new CsvStandardization(["a", "b"], [0], [1]))
             .Should().Throw<ArgumentException>().Which.ParamName.Should().Be("columns");
     }
+
+    [Fact]
+    public void Standardize_and_restore_use_each_columns_own_statistics_and_invert_each_other()
+    {
+        var statistics = new CsvStandardization(["a", "b"], [2, -1], [4, 0.5]);
+
+        statistics.Standardize(0, 10).Should().Be(2);     // (10 − 2) / 4
+        statistics.Standardize(1, 0).Should().Be(2);      // (0 + 1) / 0.5
+        statistics.Restore(0, -1.5).Should().Be(-4);      // −1.5 · 4 + 2
+        statistics.Restore(1, statistics.Standardize(1, 7.25)).Should().Be(7.25);
+    }
 }
