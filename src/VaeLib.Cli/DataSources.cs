@@ -1,4 +1,3 @@
-using System.Text.Json;
 using VaeLib.Data;
 
 namespace VaeLib.Cli;
@@ -87,7 +86,7 @@ internal static class DataSources
         }
 
         var (train, test) = DatasetSubset.Split(table, TestFraction, settings.Seed);
-        var metadata = new Dictionary<string, string> { ["csv_standardization"] = JsonSerializer.Serialize(table.Standardization) };
+        var metadata = new Dictionary<string, string> { [CsvStandardization.MetadataKey] = table.Standardization.ToJson() };
         if (settings.LabelColumn is not null)
         {
             metadata["csv_label_column"] = settings.LabelColumn;

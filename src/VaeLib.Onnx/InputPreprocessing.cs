@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using VaeLib.Data;
+using VaeLib.Persistence;
 
 namespace VaeLib.Onnx;
 
@@ -68,21 +68,21 @@ public sealed record InputPreprocessing
     {
         ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(inputShape);
-        if (metadata.TryGetValue("csv_standardization", out string? json))
+        CsvStandardization? statistics;
+        try
         {
-            CsvStandardization? statistics;
-            try
-            {
-                statistics = JsonSerializer.Deserialize<CsvStandardization>(json);
-            }
-            catch (Exception exception) when (exception is JsonException or ArgumentException)
-            {
-                throw new OnnxExportException($"The model's csv_standardization metadata cannot be read: {exception.Message}", exception);
-            }
+            statistics = CsvStandardization.FromMetadata(metadata);
+        }
+        catch (ModelFormatException exception)
+        {
+            throw new OnnxExportException(exception.Message, exception);
+        }
 
-            if (statistics is null || inputShape.Count != 1 || statistics.Means.Count != inputShape[0])
+        if (statistics is not null)
+        {
+            if (inputShape.Count != 1 || statistics.Means.Count != inputShape[0])
             {
-                throw new OnnxExportException($"The model's csv_standardization metadata has {statistics?.Means.Count ?? 0} columns; the model reads items of shape [{string.Join(", ", inputShape)}].");
+                throw new OnnxExportException($"The model's {CsvStandardization.MetadataKey} metadata has {statistics.Means.Count} columns; the model reads items of shape [{string.Join(", ", inputShape)}].");
             }
 
             return Standardization(statistics);

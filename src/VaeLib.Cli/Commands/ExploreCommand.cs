@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
 using VaeLib.Data;
 using VaeLib.Explorer;
 using VaeLib.Persistence;
@@ -41,7 +40,7 @@ internal static class ExploreCommand
             saved.Model.to(Enum.Parse<ComputeDevice>(result.GetValue(device)!, ignoreCase: true).ToTorchDevice());
             using OpenedData opened = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(seed));
             Console.WriteLine($"Encoding and scoring {opened.Test.Count} test items of {opened.Source}…");
-            var explorerData = new ExplorerData(opened.Test, opened.Source) { Standardization = StandardizationOf(opened) };
+            var explorerData = new ExplorerData(opened.Test, opened.Source) { Standardization = opened.IsTable ? CsvStandardization.FromMetadata(opened.Metadata) : null };
             LatentExplorer explorer = LatentExplorer.Create(saved.Model, explorerData, new LatentExplorerOptions
             {
                 AnomalyScoring = new Evaluation.AnomalyScorerOptions { RelativeToPerfectFit = true, Seed = (ulong)result.GetValue(seed) },
@@ -81,9 +80,4 @@ internal static class ExploreCommand
             Console.Error.WriteLine($"warning: could not open a browser ({exception.Message}); open {url} yourself.");
         }
     }
-
-    private static CsvStandardization? StandardizationOf(OpenedData opened) =>
-        opened.IsTable && opened.Metadata.TryGetValue("csv_standardization", out string? json)
-            ? JsonSerializer.Deserialize<CsvStandardization>(json)
-            : null;
 }

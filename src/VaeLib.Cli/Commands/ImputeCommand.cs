@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using TorchSharp;
 using VaeLib.Data;
 using VaeLib.Imputation;
@@ -135,10 +134,8 @@ internal static class ImputeCommand
             throw new UsageException($"--csv needs a model trained on a CSV file; this one reads items of shape [{string.Join(", ", saved.Model.InputShape)}].");
         }
 
-        string json = saved.Metadata.GetValueOrDefault("csv_standardization")
+        CsvStandardization standardization = CsvStandardization.FromMetadata(saved.Metadata)
             ?? throw new UsageException("--csv needs a model trained on a CSV file; this one has no saved CSV standardization.");
-        CsvStandardization standardization = JsonSerializer.Deserialize<CsvStandardization>(json)
-            ?? throw new ModelFormatException("The model's csv_standardization metadata is empty.");
         string? labelColumn = saved.Metadata.GetValueOrDefault("csv_label_column");
         using CsvDataset table = CsvDataset.Load(path, new CsvOptions { LabelColumn = labelColumn, Standardization = standardization });
         using var scope = NewDisposeScope();

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using VaeLib.Persistence;
+
 namespace VaeLib.Data;
 
 /// <summary>
@@ -7,6 +10,9 @@ namespace VaeLib.Data;
 /// </summary>
 public sealed record CsvStandardization
 {
+    /// <summary>The key under which a model's metadata holds the statistics it was trained with (as written by <see cref="ToJson"/>).</summary>
+    public const string MetadataKey = "csv_standardization";
+
     /// <summary>Creates statistics for the given columns.</summary>
     /// <param name="columns">The feature columns' names, in file order (without the label column).</param>
     /// <param name="means">The mean of each column.</param>
@@ -56,4 +62,31 @@ public sealed record CsvStandardization
     /// <param name="standardized">The value in standard units.</param>
     /// <returns>standardized × standard deviation + mean.</returns>
     public double Restore(int column, double standardized) => (standardized * StandardDeviations[column]) + Means[column];
+
+    /// <summary>The statistics as JSON, the form a model's metadata keeps them in under <see cref="MetadataKey"/>.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => JsonSerializer.Serialize(this);
+
+    /// <summary>Reads the statistics a model was trained with from its metadata.</summary>
+    /// <param name="metadata">A saved model's metadata.</param>
+    /// <returns>The statistics, or null when the metadata holds none (the model was not trained on a CSV file).</returns>
+    /// <exception cref="ModelFormatException">The entry under <see cref="MetadataKey"/> is not valid statistics.</exception>
+    public static CsvStandardization? FromMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.TryGetValue(MetadataKey, out string? json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<CsvStandardization>(json)
+                ?? throw new ModelFormatException($"The model's {MetadataKey} metadata is empty.");
+        }
+        catch (Exception exception) when (exception is JsonException or ArgumentException)
+        {
+            throw new ModelFormatException($"The model's {MetadataKey} metadata cannot be read: {exception.Message}", exception);
+        }
+    }
 }

@@ -134,4 +134,25 @@ public class CsvDatasetTests
         statistics.Restore(0, -1.5).Should().Be(-4);      // −1.5 · 4 + 2
         statistics.Restore(1, statistics.Standardize(1, 7.25)).Should().Be(7.25);
     }
+
+    [Fact]
+    public void Statistics_round_trip_through_model_metadata_and_a_damaged_entry_is_a_model_format_error()
+    {
+        var statistics = new CsvStandardization(["a", "b"], [2, -1], [4, 0.5]);
+        var metadata = new Dictionary<string, string> { [CsvStandardization.MetadataKey] = statistics.ToJson() };
+
+        CsvStandardization read = CsvStandardization.FromMetadata(metadata)!;
+
+        read.Columns.Should().Equal("a", "b");
+        read.Means.Should().Equal(2, -1);
+        read.StandardDeviations.Should().Equal(4, 0.5);
+        CsvStandardization.FromMetadata(new Dictionary<string, string> { ["data"] = "sprites" }).Should().BeNull();
+        FluentActions.Invoking(() => CsvStandardization.FromMetadata(new Dictionary<string, string> { [CsvStandardization.MetadataKey] = "{\"Columns\": [" }))
+            .Should().Throw<VaeLib.Persistence.ModelFormatException>().WithMessage("*csv_standardization metadata cannot be read*");
+        string zeroDeviation = statistics.ToJson().Replace("0.5", "0", StringComparison.Ordinal);
+        FluentActions.Invoking(() => CsvStandardization.FromMetadata(new Dictionary<string, string> { [CsvStandardization.MetadataKey] = zeroDeviation }))
+            .Should().Throw<VaeLib.Persistence.ModelFormatException>().WithMessage("*standard deviation must be a finite positive number*");
+        FluentActions.Invoking(() => CsvStandardization.FromMetadata(new Dictionary<string, string> { [CsvStandardization.MetadataKey] = "null" }))
+            .Should().Throw<VaeLib.Persistence.ModelFormatException>().WithMessage("*metadata is empty*");
+    }
 }
