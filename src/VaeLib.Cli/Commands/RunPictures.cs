@@ -38,7 +38,6 @@ internal static class RunPictures
     public static Tensor Samples(VariationalAutoencoder model, int seed)
     {
         using var generator = new Generator((ulong)seed);
-        using var noGrad = no_grad();
         return model.IsConditional
             ? model.Sample(ConditionLabels.OneHot(model, Enumerable.Range(0, 64).Select(i => i / 8 % model.ConditionSize).ToArray()), generator)
             : model.Sample(64, generator);
@@ -47,7 +46,6 @@ internal static class RunPictures
     /// <summary>The first items of a data set followed by their reconstructions, <c>[2n, C, H, W]</c>.</summary>
     public static Tensor InputsAndReconstructions(VariationalAutoencoder model, IDataset data, long count)
     {
-        using var noGrad = no_grad();
         Tensor indices = arange(Math.Min(count, data.Count));
         Tensor inputs = data.GetBatch(indices).to(model.Device);
         Tensor reconstructions = model.Reconstruct(inputs, ConditionLabels.For(model, data, indices));
