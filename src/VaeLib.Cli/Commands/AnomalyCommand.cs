@@ -4,6 +4,7 @@ using System.Text;
 using VaeLib.Data;
 using VaeLib.Evaluation;
 using VaeLib.Persistence;
+using VaeLib.Storage;
 using VaeLib.Visualization;
 using static TorchSharp.torch;
 

@@ -6,6 +6,7 @@ using VaeLib.Cli.Reporting;
 using VaeLib.Data;
 using VaeLib.Evaluation;
 using VaeLib.Persistence;
+using VaeLib.Storage;
 using static TorchSharp.torch;
 
 namespace VaeLib.Cli.Commands;

@@ -5,6 +5,7 @@ using TorchSharp;
 using VaeLib.Data;
 using VaeLib.Imputation;
 using VaeLib.Persistence;
+using VaeLib.Storage;
 using VaeLib.Visualization;
 using static TorchSharp.torch;
 

@@ -5,6 +5,7 @@ using VaeLib.Cli.Reporting;
 using VaeLib.Data;
 using VaeLib.Evaluation;
 using VaeLib.Persistence;
+using VaeLib.Storage;
 using VaeLib.Training;
 using static TorchSharp.torch;
 

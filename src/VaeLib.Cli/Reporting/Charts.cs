@@ -1,3 +1,4 @@
+using VaeLib.Storage;
 using VaeLib.Training;
 
 namespace VaeLib.Cli.Reporting;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using VaeLib.Data;
 using VaeLib.Latent;
+using VaeLib.Storage;
 using static TorchSharp.torch;
 
 namespace VaeLib.Evaluation;

@@ -2,18 +2,22 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VaeLib.Modules;
+using VaeLib.Storage;
+using static TorchSharp.torch;
 
 namespace VaeLib.Persistence;
 
 /// <summary>
 /// A model saved as a folder: <c>model.json</c> (format version, architecture, and the caller's metadata such as the
-/// data source and its preprocessing) and <c>weights.bin</c> (TorchSharp's parameter format). Each file is written
-/// to a temporary file and renamed into place, so an interrupted save leaves the previous one intact.
+/// data source and its preprocessing) and <c>weights.bin</c> (TorchSharp's parameter format). A save replaces the
+/// folder's previous model as a whole: the new weights are written completely beside the old ones, then
+/// <c>model.json</c> is replaced in one rename, which commits the new model (docs/persistence.md).
 /// </summary>
 /// <remarks>
-/// <para><c>model.json</c> records the SHA-256 of <c>weights.bin</c> (<c>weightsSha256</c>); loading checks it before
-/// reading any weight, so a damaged or replaced weights file is refused rather than loaded as garbage. Folders saved
-/// before the checksum existed have no such field and load unverified.</para>
+/// <para><c>model.json</c> records the SHA-256 of <c>weights.bin</c> (<c>weightsSha256</c>); loading checks the file's
+/// exact length and then the checksum before reading any weight, so a damaged or replaced weights file is refused
+/// rather than loaded as garbage, and a huge one without reading it. Folders saved before the checksum existed have
+/// no such field and are checked for length only. Weights holding NaN or infinite values are refused.</para>
 /// <para>Before building anything, loading checks that the described architecture has at most 2^31 parameters and
 /// that <c>weights.bin</c> is large enough to hold them (4 bytes each), so a description that claims absurd sizes is
 /// refused without allocating memory for them.</para>
@@ -42,19 +46,31 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Saves the model into a folder (created if needed).</summary>
+    /// <summary>The largest <c>model.json</c> read (16 MiB); a larger one is refused as damaged before it is read.</summary>
+    public const long MaxDescriptionBytes = 16L << 20;
+
+    /// <summary>
+    /// Saves the model into a folder (created if needed), replacing a model saved there before as a whole: whatever
+    /// instant the process is killed at, or wherever the disk fills, the folder loads as the previous model or the new one.
+    /// </summary>
     /// <param name="directory">The folder.</param>
-    public void Save(string directory)
+    /// <exception cref="IOException">The files cannot be written (e.g. the disk is full); the previous model in the folder is kept.</exception>
+    public void Save(string directory) => Save(directory, observer: null);
+
+    /// <summary>Saves, telling <paramref name="observer"/> of each step (the fault-injection tests).</summary>
+    internal void Save(string directory, IStorageObserver? observer)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        string weightsPath = Path.Combine(directory, WeightsFileName);
-        AtomicFile.Write(weightsPath, path => Model.save(path));
-        var description = new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata), Checksum.OfFile(weightsPath));
-        AtomicFile.Write(Path.Combine(directory, DescriptionFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(description, Json)));
+        FileSet.Write(
+            directory,
+            [(WeightsFileName, path => Model.save(path))],
+            DescriptionFileName,
+            checksums => JsonSerializer.Serialize(new ModelDescription(FormatVersion, Architecture, new Dictionary<string, string>(Metadata), checksums[WeightsFileName]), Json),
+            _ => CommittedWeightsChecksum(directory),
+            observer);
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/>, on the CPU, in evaluation mode.</summary>
+    /// <summary>Loads a model saved by <see cref="Save(string)"/>, on the CPU, in evaluation mode.</summary>
     /// <param name="directory">The folder.</param>
     /// <param name="registry">Factories for the custom modules the model uses, if any.</param>
     /// <returns>The model, its architecture and metadata.</returns>
@@ -66,7 +82,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string descriptionPath = Path.Combine(directory, DescriptionFileName);
         string weightsPath = Path.Combine(directory, WeightsFileName);
-        if (!File.Exists(descriptionPath) || !File.Exists(weightsPath))
+        if (!File.Exists(descriptionPath) || (!File.Exists(weightsPath) && !File.Exists(weightsPath + FileSet.PendingSuffix)))
         {
             throw new ModelFormatException($"{directory}: not a saved VaeLib model (expected {DescriptionFileName} and {WeightsFileName}).");
         }
@@ -74,7 +90,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         ModelDescription description;
         try
         {
-            description = JsonSerializer.Deserialize<ModelDescription>(File.ReadAllText(descriptionPath), Json)
+            description = JsonSerializer.Deserialize<ModelDescription>(ReadDescription(descriptionPath), Json)
                 ?? throw new ModelFormatException($"{descriptionPath}: not a valid model description: it is null.");
         }
         catch (Exception exception) when (exception is JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
@@ -99,7 +115,6 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         }
 
         CheckSize(descriptionPath, weightsPath, architecture);
-        CheckChecksum(descriptionPath, weightsPath, description.WeightsSha256);
 
         VariationalAutoencoder model;
         try
@@ -113,47 +128,89 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
 
         try
         {
-            model.load(weightsPath);
+            // The exact length first: a file of another size (a sparse 20 GB one, say) is refused without reading it.
+            string weights = FileSet.Locate(directory, WeightsFileName, CheckedChecksum(descriptionPath, description.WeightsSha256), SerializedLength(model), DescriptionFileName);
+            LoadWeights(model, weights);
+            model.eval();
+            return new SavedModel(model, architecture, description.Metadata ?? new Dictionary<string, string>());
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch
         {
             model.Dispose();
-            throw new ModelFormatException($"{weightsPath}: the weights do not match the described architecture or the file is damaged: {exception.Message}", exception);
+            throw;
         }
-
-        model.eval();
-        return new SavedModel(model, architecture, description.Metadata ?? new Dictionary<string, string>());
     }
 
     /// <summary>Disposes the model's native tensors.</summary>
     public void Dispose() => Model.Dispose();
 
-    private static void CheckChecksum(string descriptionPath, string weightsPath, string? expected)
+    /// <summary>The exact length of the file TorchSharp's <c>Module.save</c> writes for a module, counted without writing it.</summary>
+    internal static long SerializedLength(nn.Module module)
     {
-        if (expected is null)
+        using var counter = new LengthCountingStream();
+        using (var writer = new BinaryWriter(counter, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            // Saved before checksums were recorded: loaded unverified.
-            return;
+            module.save(writer);
         }
 
-        if (expected.Length != 64 || !expected.All(char.IsAsciiHexDigit))
+        return counter.Length;
+    }
+
+    /// <summary>Loads the weights into the model and refuses NaN or infinite parameters, naming the first.</summary>
+    private static void LoadWeights(VariationalAutoencoder model, string weightsPath)
+    {
+        try
+        {
+            model.load(weightsPath);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            throw new ModelFormatException($"{weightsPath}: the weights do not match the described architecture or the file is damaged: {exception.Message}", exception);
+        }
+
+        if (ModuleParameters.FirstNonFinite(model) is { } name)
+        {
+            throw new ModelFormatException($"{weightsPath}: parameter '{name}' holds NaN or infinite values: the model diverged when it was trained or the file is damaged, and its scores, codes and samples would be NaN.");
+        }
+    }
+
+    /// <summary>The checksum a description records, checked for form; null for folders saved before checksums existed (loaded unverified).</summary>
+    private static string? CheckedChecksum(string descriptionPath, string? expected)
+    {
+        if (expected is not null && (expected.Length != 64 || !expected.All(char.IsAsciiHexDigit)))
         {
             throw new ModelFormatException($"{descriptionPath}: not a valid model description: weightsSha256 '{expected}' is not 64 hexadecimal digits.");
         }
 
-        string actual;
-        try
+        return expected;
+    }
+
+    /// <summary>The description's text, refused before reading when it is not a regular file or larger than <see cref="MaxDescriptionBytes"/>.</summary>
+    private static string ReadDescription(string descriptionPath)
+    {
+        long length = FileSet.RegularFileLength(descriptionPath)
+            ?? throw new ModelFormatException($"{descriptionPath}: not a valid model description: it is empty or not a regular file.");
+        if (length > MaxDescriptionBytes)
         {
-            actual = Checksum.OfFile(weightsPath);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException($"{weightsPath}: cannot be read: {exception.Message}", exception);
+            throw new ModelFormatException($"{descriptionPath}: not a valid model description: it is {length} bytes; a model description is at most {MaxDescriptionBytes} bytes.");
         }
 
-        if (!Checksum.Same(actual, expected))
+        // Read no more than the limit even if the file grows meanwhile.
+        using FileStream stream = File.OpenRead(descriptionPath);
+        using var reader = new StreamReader(new BoundedReadStream(stream, MaxDescriptionBytes), System.Text.Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The weights checksum recorded by the folder's current description, or null when it has none or cannot be read.</summary>
+    private static string? CommittedWeightsChecksum(string directory)
+    {
+        try
         {
-            throw new ModelFormatException($"{weightsPath}: checksum mismatch: the file is damaged or was replaced (its SHA-256 is {actual}; {DescriptionFileName} records {expected.ToLowerInvariant()}).");
+            return JsonSerializer.Deserialize<ModelDescription>(ReadDescription(Path.Combine(directory, DescriptionFileName)), Json)?.WeightsSha256;
+        }
+        catch (Exception exception) when (exception is JsonException or ModelFormatException or IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            return null;
         }
     }
 
@@ -165,7 +222,8 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
             throw new ModelFormatException($"{descriptionPath}: the architecture describes at least {parameters:G4} parameters; at most {MaxParameterCount:F0} are accepted, so the description is taken as corrupt.");
         }
 
-        long length = new FileInfo(weightsPath).Length;
+        // The larger of the file and its pending version (a save killed after its commit): links followed.
+        long length = Math.Max(FileSet.RegularFileLength(weightsPath) ?? 0, FileSet.RegularFileLength(weightsPath + FileSet.PendingSuffix) ?? 0);
         if (parameters * sizeof(float) > length)
         {
             throw new ModelFormatException($"{weightsPath}: {length} bytes cannot hold the {parameters:F0} parameters ({parameters * sizeof(float):F0} bytes) that {DescriptionFileName} describes; the files do not belong together or one is damaged.");

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using VaeLib.Data;
+using VaeLib.Persistence;
+using VaeLib.Storage;
 using static TorchSharp.torch;
 
 namespace VaeLib.Training;
@@ -196,24 +198,28 @@ public sealed partial class Trainer : IDisposable
     /// completed epochs and their reports — to a folder, so <see cref="LoadCheckpoint"/> continues the same run.
     /// </summary>
     /// <param name="directory">The folder; a previous checkpoint there is replaced only once the new one is complete.</param>
-    public void SaveCheckpoint(string directory)
+    /// <exception cref="IOException">The checkpoint cannot be written (e.g. the disk is full); the previous checkpoint in the folder is kept.</exception>
+    public void SaveCheckpoint(string directory) => SaveCheckpoint(directory, observer: null);
+
+    /// <summary>Saves a checkpoint, telling <paramref name="observer"/> of each step (the fault-injection tests).</summary>
+    internal void SaveCheckpoint(string directory, IStorageObserver? observer)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        WriteCheckpoint(directory, TakeSnapshot());
+        WriteCheckpoint(directory, TakeSnapshot(), observer);
     }
 
-    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint"/> into this trainer and its model.</summary>
+    /// <summary>Restores a checkpoint written by <see cref="SaveCheckpoint(string)"/> into this trainer and its model.</summary>
     /// <param name="directory">The checkpoint folder.</param>
     /// <exception cref="Persistence.ModelFormatException">The folder is not a complete, intact checkpoint, or it is for another architecture.</exception>
     public void LoadCheckpoint(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        TrainingCheckpoint checkpoint = TrainingCheckpoint.Read(directory);
+        (TrainingCheckpoint checkpoint, string weightsPath, string optimizerPath) = TrainingCheckpoint.Read(directory, SavedModel.SerializedLength(Model));
         try
         {
-            Model.load(Path.Combine(directory, TrainingCheckpoint.WeightsFileName));
+            Model.load(weightsPath);
             Model.to(Device);
-            optimizer.load_state_dict(Path.Combine(directory, TrainingCheckpoint.OptimizerFileName));
+            optimizer.load_state_dict(optimizerPath);
             SetGeneratorState(shuffleGenerator, checkpoint.ShuffleGeneratorState);
             SetGeneratorState(noiseGenerator, checkpoint.NoiseGeneratorState);
         }
@@ -244,19 +250,30 @@ public sealed partial class Trainer : IDisposable
         return new StateSnapshot(weights.ToArray(), optimizerState.ToArray(), GeneratorState(shuffleGenerator), GeneratorState(noiseGenerator), history.ToArray());
     }
 
-    private void WriteCheckpoint(string directory, StateSnapshot snapshot)
+    private void WriteCheckpoint(string directory, StateSnapshot snapshot, IStorageObserver? observer = null)
     {
-        Directory.CreateDirectory(directory);
-        AtomicFile.Write(Path.Combine(directory, TrainingCheckpoint.WeightsFileName), path => File.WriteAllBytes(path, snapshot.Weights));
-        AtomicFile.Write(Path.Combine(directory, TrainingCheckpoint.OptimizerFileName), path => File.WriteAllBytes(path, snapshot.Optimizer));
-        new TrainingCheckpoint(
-            TrainingCheckpoint.CurrentFormatVersion,
-            snapshot.History.Count,
-            snapshot.History,
-            snapshot.ShuffleState,
-            snapshot.NoiseState,
-            Checksum.Of(snapshot.Weights),
-            Checksum.Of(snapshot.Optimizer)).WriteDescription(directory);
+        try
+        {
+            TrainingCheckpoint.Write(
+                directory,
+                snapshot.Weights,
+                snapshot.Optimizer,
+                (weightsSha256, optimizerSha256) => new TrainingCheckpoint(
+                    TrainingCheckpoint.CurrentFormatVersion,
+                    snapshot.History.Count,
+                    snapshot.History,
+                    snapshot.ShuffleState,
+                    snapshot.NoiseState,
+                    weightsSha256,
+                    optimizerSha256),
+                observer);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            string kept = TrainingCheckpoint.CommittedEpochs(directory) is { } epochs ? $"the folder keeps its complete checkpoint of epoch {epochs}" : "the folder holds no earlier checkpoint";
+            throw new IOException($"{directory}: the checkpoint of epoch {snapshot.History.Count} cannot be written ({exception.Message}); {kept}.", exception);
+        }
+
         checkpointedEpochs = snapshot.History.Count;
     }
 

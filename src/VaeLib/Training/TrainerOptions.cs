@@ -99,7 +99,7 @@ public sealed record TrainerOptions
             : throw new ArgumentOutOfRangeException(nameof(MaxGradientNorm), value, "The gradient-norm limit must be positive and finite.");
     }
 
-    /// <summary>Folder for training checkpoints (see <see cref="Trainer.SaveCheckpoint"/>); null for none. Default null.</summary>
+    /// <summary>Folder for training checkpoints (see <see cref="Trainer.SaveCheckpoint(string)"/>); null for none. Default null.</summary>
     public string? CheckpointDirectory { get; init; }
 
     /// <summary>

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VaeLib.Storage;
 
 namespace VaeLib.Training;
 
 /// <summary>
 /// The files of a trainer checkpoint folder: <c>checkpoint.json</c> (format version, completed epochs, history and the
 /// random generators' states), <c>weights.bin</c> (the model) and <c>optimizer.bin</c> (the optimizer's state). The
-/// description is written last, each file through a temporary file and a rename, so a checkpoint folder always holds
-/// one complete checkpoint: the new one or the previous one.
+/// description, which records the two files' checksums, is replaced last and commits the set, so a checkpoint folder always holds
+/// one complete checkpoint: the new one or the previous one (<see cref="FileSet"/>).
 /// </summary>
 internal sealed record TrainingCheckpoint(
     int FormatVersion,
@@ -23,6 +24,9 @@ internal sealed record TrainingCheckpoint(
     public const string WeightsFileName = "weights.bin";
     public const string OptimizerFileName = "optimizer.bin";
 
+    /// <summary>The largest <c>checkpoint.json</c> read (64 MiB: the history of a very long run fits many times over).</summary>
+    public const long MaxDescriptionBytes = 64L << 20;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -30,42 +34,97 @@ internal sealed record TrainingCheckpoint(
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public void WriteDescription(string directory) =>
-        AtomicFile.Write(Path.Combine(directory, DescriptionFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(this, Json)));
+    /// <summary>
+    /// Writes a checkpoint as a whole (<see cref="FileSet"/>): the previous checkpoint in the folder stays loadable
+    /// until the new one is complete, whatever instant the process is killed at or wherever the disk fills.
+    /// </summary>
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <param name="weights">The model's weights in TorchSharp's format.</param>
+    /// <param name="optimizer">The optimizer's state in TorchSharp's format.</param>
+    /// <param name="describe">The description, given the two files' checksums (weights, optimizer).</param>
+    /// <param name="observer">Told of each step (tests); null for none.</param>
+    public static void Write(string directory, byte[] weights, byte[] optimizer, Func<string, string, TrainingCheckpoint> describe, IStorageObserver? observer) =>
+        FileSet.Write(
+            directory,
+            [(WeightsFileName, path => File.WriteAllBytes(path, weights)), (OptimizerFileName, path => File.WriteAllBytes(path, optimizer))],
+            DescriptionFileName,
+            checksums => JsonSerializer.Serialize(describe(checksums[WeightsFileName], checksums[OptimizerFileName]), Json),
+            name => CommittedChecksum(directory, name),
+            observer);
 
-    public static TrainingCheckpoint Read(string directory)
+    /// <summary>Reads and verifies a checkpoint folder; returns the description and the paths of its two files.</summary>
+    /// <param name="directory">The checkpoint folder.</param>
+    /// <param name="weightsLength">The exact length the weights file must have (that of the model it is loaded into).</param>
+    public static (TrainingCheckpoint Checkpoint, string WeightsPath, string OptimizerPath) Read(string directory, long weightsLength)
     {
         string path = Path.Combine(directory, DescriptionFileName);
-        if (!File.Exists(path) || !File.Exists(Path.Combine(directory, WeightsFileName)) || !File.Exists(Path.Combine(directory, OptimizerFileName)))
+        if (!File.Exists(path) || !HasFile(directory, WeightsFileName) || !HasFile(directory, OptimizerFileName))
         {
             throw new Persistence.ModelFormatException($"{directory}: not a training checkpoint (expected {DescriptionFileName}, {WeightsFileName} and {OptimizerFileName}).");
         }
 
-        TrainingCheckpoint? checkpoint;
+        TrainingCheckpoint checkpoint = ReadDescription(path);
+        if (checkpoint.FormatVersion != CurrentFormatVersion || checkpoint.History is null || checkpoint.CompletedEpochs != checkpoint.History.Count)
+        {
+            throw new Persistence.ModelFormatException($"{path}: format version {checkpoint.FormatVersion} or its contents are not supported (this VaeLib reads version {CurrentFormatVersion}).");
+        }
+
+        string weights = FileSet.Locate(directory, WeightsFileName, checkpoint.WeightsSha256, weightsLength, DescriptionFileName);
+        string optimizer = FileSet.Locate(directory, OptimizerFileName, checkpoint.OptimizerSha256, expectedLength: null, DescriptionFileName);
+        return (checkpoint, weights, optimizer);
+    }
+
+    private static bool HasFile(string directory, string name) =>
+        File.Exists(Path.Combine(directory, name)) || File.Exists(Path.Combine(directory, name + FileSet.PendingSuffix));
+
+    private static TrainingCheckpoint ReadDescription(string path)
+    {
+        long length = FileSet.RegularFileLength(path)
+            ?? throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: it is empty or not a regular file.");
+        if (length > MaxDescriptionBytes)
+        {
+            throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: it is {length} bytes; at most {MaxDescriptionBytes} are read.");
+        }
+
         try
         {
-            checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(path), Json);
+            using FileStream stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<TrainingCheckpoint>(new BoundedReadStream(stream, MaxDescriptionBytes), Json)
+                ?? throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: it is null.");
         }
         catch (JsonException exception)
         {
             throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: {exception.Message}", exception);
         }
-
-        if (checkpoint is null || checkpoint.FormatVersion != CurrentFormatVersion || checkpoint.History is null || checkpoint.CompletedEpochs != checkpoint.History.Count)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new Persistence.ModelFormatException($"{path}: format version {checkpoint?.FormatVersion} or its contents are not supported (this VaeLib reads version {CurrentFormatVersion}).");
+            throw new Persistence.ModelFormatException($"{path}: cannot be read: {exception.Message}", exception);
         }
-
-        Verify(Path.Combine(directory, WeightsFileName), checkpoint.WeightsSha256);
-        Verify(Path.Combine(directory, OptimizerFileName), checkpoint.OptimizerSha256);
-        return checkpoint;
     }
 
-    private static void Verify(string path, string expected)
+    /// <summary>The epochs of the checkpoint the folder's description commits, or null when it has none that can be read (its files are not verified).</summary>
+    public static int? CommittedEpochs(string directory)
     {
-        if (!Checksum.Same(Checksum.OfFile(path), expected))
+        try
         {
-            throw new Persistence.ModelFormatException($"{path}: checksum mismatch: the file is damaged or belongs to another checkpoint.");
+            return ReadDescription(Path.Combine(directory, DescriptionFileName)).CompletedEpochs;
+        }
+        catch (Persistence.ModelFormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string? CommittedChecksum(string directory, string name)
+    {
+        try
+        {
+            TrainingCheckpoint checkpoint = ReadDescription(Path.Combine(directory, DescriptionFileName));
+            return name == WeightsFileName ? checkpoint.WeightsSha256 : checkpoint.OptimizerSha256;
+        }
+        catch (Persistence.ModelFormatException)
+        {
+            return null;
         }
     }
 }

@@ -1,5 +1,6 @@
 using SkiaSharp;
 using VaeLib.Runtime;
+using VaeLib.Storage;
 using static TorchSharp.torch;
 
 namespace VaeLib.Visualization;

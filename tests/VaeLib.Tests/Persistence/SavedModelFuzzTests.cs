@@ -103,9 +103,10 @@ public sealed class SavedModelFuzzTests : IDisposable
             inputs.Add(($"weights.bin flip {i} at byte {position}", description, bytes));
         }
 
-        FuzzOutcomes outcomes = TryAll(inputs, "checksum mismatch: the file is damaged or was replaced", "bytes cannot hold the 196 parameters");
+        FuzzOutcomes outcomes = TryAll(inputs, "checksum mismatch: the file is damaged or was replaced", "bytes cannot hold the 196 parameters", $"bytes, where the model that model.json describes takes exactly {weights.Length}:");
 
-        // Cuts below 4 bytes per parameter fail the size check, the rest the checksum. 60 cuts + 100 random files + 200 single-byte flips = 360 inputs, every one refused.
+        // Cuts below 4 bytes per parameter fail the size check before the model is built, other lengths the exact
+        // size of the built model's file, same-length damage the checksum. 60 cuts + 100 random files + 200 single-byte flips = 360 inputs, every one refused.
         outcomes.Total.Should().Be(360);
         outcomes.Loaded.Should().Be(0);
     }
