@@ -238,6 +238,115 @@ public sealed class SavedModelFuzzTests : IDisposable
             .Which.Message.Should().Match($"*{folder}*{(property == "formatVersion" && value is "2" or "0" ? "format version" : string.Empty)}*");
     }
 
+    [Fact]
+    public void Model_json_with_2000_values_replaced_by_hostile_ones_loads_or_is_refused()
+    {
+        string[] hostile =
+        [
+            "-1", "0", "1", "2147483648", "-2147483649", "9007199254740993", "1e308", "-1e308", "1e-320", "0.5", "\"NaN\"", "\"Infinity\"",
+            "\"\"", "\"x\"", "\"conv\"", "\"mlp\"", "\"bernoulli\"", "\"gaussian\"", "null", "true", "[]", "{}", "[1]", "[0]", "[-1]", "[1, 2, 3, 4]",
+            "[4000000000]", "{\"a\": 1}", $"\"{new string('x', 100_000)}\"", "\"../../etc/passwd\"", "\"\\u0000\"",
+        ];
+        string[] paths = Leaves(JsonNode.Parse(description)!, string.Empty).ToArray();
+        var random = new Random(2000);
+        var inputs = Enumerable.Range(0, 2000).Select(i =>
+        {
+            string path = paths[random.Next(paths.Length)];
+            string value = hostile[random.Next(hostile.Length)];
+            return ($"model.json {path} = {value[..Math.Min(value.Length, 20)]} ({i})", Edit(description, path, value), weights);
+        }).ToList();
+
+        FuzzOutcomes outcomes = TryAll(inputs);
+
+        outcomes.Total.Should().Be(2000);
+        outcomes.Refused.Should().BeGreaterThan(1000, "most hostile values make the description invalid or the weights not fit");
+        paths.Should().Contain(["architecture.latentSize", "architecture.inputShape", "weightsSha256", "formatVersion"]);
+    }
+
+    [Fact]
+    public void Any_mix_of_weights_pending_weights_and_descriptions_loads_when_a_committed_file_is_whole_and_is_refused_otherwise()
+    {
+        // What a crash, a disk error or a user could leave: each of weights.bin and weights.bin.pending absent,
+        // whole, cut, of random bytes, or a link; model.json whole or cut. 1 500 seeded combinations.
+        var random = new Random(1500);
+        string elsewhere = Path.Combine(template, "elsewhere.bin");
+        File.WriteAllBytes(elsewhere, weights);
+        int loaded = 0, refused = 0;
+        var failures = new List<string>();
+        for (int i = 0; i < 1500; i++)
+        {
+            foreach (string file in Directory.GetFiles(folder))
+            {
+                File.Delete(file);
+            }
+
+            int mainKind = random.Next(5), pendingKind = random.Next(5);
+            bool wholeDescription = random.Next(4) > 0;
+            File.WriteAllBytes(DescriptionPath, wholeDescription ? description : description[..random.Next(description.Length)]);
+            WriteKind(WeightsPath, mainKind, random, elsewhere);
+            WriteKind(WeightsPath + ".pending", pendingKind, random, elsewhere);
+            bool shouldLoad = wholeDescription && (mainKind is 1 or 4 || pendingKind is 1 or 4);
+            string name = $"#{i}: weights.bin {mainKind}, pending {pendingKind}, model.json {(wholeDescription ? "whole" : "cut")}";
+            try
+            {
+                using (SavedModel.Load(folder))
+                {
+                }
+
+                loaded++;
+                if (!shouldLoad)
+                {
+                    failures.Add($"{name}: loaded");
+                }
+            }
+            catch (ModelFormatException e) when (e.Message.StartsWith(folder, StringComparison.Ordinal))
+            {
+                refused++;
+                if (shouldLoad)
+                {
+                    failures.Add($"{name}: refused: {e.Message}");
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Add($"{name}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        failures.Should().BeEmpty();
+        (loaded + refused).Should().Be(1500);
+        loaded.Should().BeGreaterThan(500);
+        refused.Should().BeGreaterThan(500);
+    }
+
+    /// <summary>0 absent, 1 whole, 2 cut, 3 random bytes of the same length, 4 a symbolic link to a whole copy.</summary>
+    private void WriteKind(string path, int kind, Random random, string elsewhere)
+    {
+        switch (kind)
+        {
+            case 1:
+                File.WriteAllBytes(path, weights);
+                break;
+            case 2:
+                File.WriteAllBytes(path, weights[..random.Next(weights.Length)]);
+                break;
+            case 3:
+                var bytes = new byte[weights.Length];
+                random.NextBytes(bytes);
+                File.WriteAllBytes(path, bytes);
+                break;
+            case 4:
+                File.CreateSymbolicLink(path, elsewhere);
+                break;
+        }
+    }
+
+    private static IEnumerable<string> Leaves(JsonNode node, string prefix) => node switch
+    {
+        JsonObject obj => obj.SelectMany(entry => entry.Value is JsonObject child ? Leaves(child, $"{prefix}{entry.Key}.") : [$"{prefix}{entry.Key}"]),
+        _ => [],
+    };
+
     /// <summary>Returns the description with one property (a dotted path) set to a raw JSON value.</summary>
     private static byte[] Edit(byte[] json, string property, string value)
     {
