@@ -8,6 +8,9 @@ internal static class DataSources
     /// <summary>The embedded default: procedurally drawn sprites.</summary>
     public const string Sprites = "sprites";
 
+    /// <summary>The metadata key of the CSV column that held labels in training.</summary>
+    public const string CsvLabelColumnKey = "csv_label_column";
+
     /// <summary>Fraction of an image folder or CSV file held out as the test set.</summary>
     public const double TestFraction = 0.1;
 
@@ -89,7 +92,7 @@ internal static class DataSources
         var metadata = new Dictionary<string, string> { [CsvStandardization.MetadataKey] = table.Standardization.ToJson() };
         if (settings.LabelColumn is not null)
         {
-            metadata["csv_label_column"] = settings.LabelColumn;
+            metadata[CsvLabelColumnKey] = settings.LabelColumn;
         }
 
         return new OpenedData(train, test, path, metadata, [table]);

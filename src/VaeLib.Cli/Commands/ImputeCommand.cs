@@ -137,7 +137,7 @@ internal static class ImputeCommand
 
         CsvStandardization standardization = CsvStandardization.FromMetadata(saved.Metadata)
             ?? throw new UsageException("--csv needs a model trained on a CSV file; this one has no saved CSV standardization.");
-        string? labelColumn = saved.Metadata.GetValueOrDefault("csv_label_column");
+        string? labelColumn = ModelData.LabelColumnIn(path, saved.Metadata.GetValueOrDefault(DataSources.CsvLabelColumnKey));
         using CsvDataset table = CsvDataset.Load(path, new CsvOptions { LabelColumn = labelColumn, Standardization = standardization });
         using var scope = NewDisposeScope();
         Tensor rows = arange(table.Count);

@@ -21,7 +21,18 @@ internal static class ModelData
             : Binarization.None;
         int imageSize = int.TryParse(facts.GetValueOrDefault("image_size"), out int size) ? size : 28;
         ImageColor color = Enum.TryParse(facts.GetValueOrDefault("color"), ignoreCase: true, out ImageColor storedColor) ? storedColor : ImageColor.Grayscale;
-        OpenedData opened = DataSources.Open(data ?? facts.GetValueOrDefault("data"), new DataSettings(dataSeed, binarization, imageSize, color));
+        // A table is read with the statistics and label column saved with the model, never its own: scores, codes and
+        // imputations of another file must be in the units the model was trained in.
+        string source = data ?? facts.GetValueOrDefault("data") ?? DataSources.Sprites;
+        bool table = source.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+        var settings = new DataSettings(
+            dataSeed,
+            binarization,
+            imageSize,
+            color,
+            LabelColumn: table ? LabelColumnIn(source, facts.GetValueOrDefault(DataSources.CsvLabelColumnKey)) : null,
+            Standardization: table ? CsvStandardization.FromMetadata(facts) : null);
+        OpenedData opened = DataSources.Open(source, settings);
         if (!opened.Test.ItemShape.SequenceEqual(saved.Model.InputShape))
         {
             string found = string.Join(", ", opened.Test.ItemShape);
@@ -31,4 +42,8 @@ internal static class ModelData
 
         return saved.Model.IsConditional ? opened.WithLabelConditions() : opened;
     }
+
+    /// <summary>The model's saved label column when the file has it; a file without it (new data to score) has features only.</summary>
+    public static string? LabelColumnIn(string path, string? labelColumn) =>
+        labelColumn is not null && File.Exists(path) && CsvDataset.ReadHeader(path).Contains(labelColumn, StringComparer.Ordinal) ? labelColumn : null;
 }

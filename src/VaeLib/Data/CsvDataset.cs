@@ -53,6 +53,30 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
     /// <summary>Number of rows with at least one missing cell.</summary>
     public long RowsWithMissingValues { get; private set; }
 
+    /// <summary>The column names of a CSV file's header row (its first non-empty line), read without the rest of the file.</summary>
+    /// <exception cref="DataFormatException">The file cannot be read, or its header row is malformed.</exception>
+    internal static string[] ReadHeader(string path, char separator = ',')
+    {
+        string? line;
+        int row = 0;
+        try
+        {
+            using var reader = new StreamReader(path);
+            do
+            {
+                line = reader.ReadLine();
+                row++;
+            }
+            while (line is { Length: 0 });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFormatException($"{path}: cannot be read: {e.Message}", e);
+        }
+
+        return line is null ? [] : Split(path, line, row, separator).Select(name => name.Trim()).ToArray();
+    }
+
     /// <summary>Reads a CSV file.</summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Label column, statistics to reuse, separator; null for the defaults.</param>
