@@ -45,6 +45,7 @@ internal static class TrainCommand
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the gradients' total norm to this value (off by default)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint, with its options (--epochs may raise the total)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in an --out folder that already holds one (its metrics, checkpoint and model are lost)." };
         var klWarmup = new Option<int>("--kl-warmup") { Description = "KL warm-up: the KL weight rises linearly from 0 to β over this many epochs (0: off).", DefaultValueFactory = _ => 0 };
         var freeBits = new Option<double>("--free-bits") { Description = "Free bits: a floor, in nats per latent dimension, under each dimension's batch-mean KL in the loss (0: off).", DefaultValueFactory = _ => 0.0 };
         var samples = new Option<int>("--samples") { Description = "Monte Carlo samples of z per item in the loss.", DefaultValueFactory = _ => 1 };
@@ -54,16 +55,45 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard, overwrite,
         };
         command.SetAction(result =>
         {
             string? resumeFolder = result.GetValue(resume);
             if (resumeFolder is not null)
             {
+                // A resumed run keeps its saved options: refuse any other than those it can honour, rather than ignore them.
+                string[] ignored = command.Options
+                    .Where(option => option != resume && option != epochs && option != quiet && option != metrics && option != tensorBoard && option != device)
+                    .Where(option => result.GetResult(option) is { Implicit: false })
+                    .Select(option => option.Name)
+                    .ToArray();
+                if (ignored.Length > 0)
+                {
+                    throw new UsageException($"--resume continues {resumeFolder} with the options it was started with; {string.Join(", ", ignored)} cannot change (--epochs, --device, --quiet, --metrics and --tensorboard can). Start a new run with --out to train with other options.");
+                }
+
                 TrainSettings saved = ReadSettings(resumeFolder);
                 int total = result.GetResult(epochs) is { Implicit: false } ? result.GetValue(epochs) : saved.Epochs;
-                return Run(saved with { Epochs = total, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder);
+                int completed = TrainingCheckpoint.CommittedEpochs(Path.Combine(resumeFolder, "checkpoint")) ?? 0;
+                if (total < completed)
+                {
+                    throw new UsageException($"--epochs {total} is fewer than the {completed} epochs {resumeFolder} has completed; --epochs is the total, so give at least {completed}.");
+                }
+
+                string resumeDevice = result.GetResult(device) is { Implicit: false } ? result.GetValue(device)! : saved.Device;
+                return Run(saved with { Epochs = total, Device = resumeDevice, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder);
+            }
+
+            string? explicitOut = result.GetValue(output);
+            if (explicitOut is not null && RunFiles.HoldsRun(explicitOut) is { } existing)
+            {
+                if (!result.GetValue(overwrite))
+                {
+                    throw new UsageException($"{explicitOut} already holds a run ({existing}); use 'vae train --resume {explicitOut}' to continue it, --overwrite to replace it, or another --out.");
+                }
+
+                RunFiles.DeleteCheckpoint(explicitOut);
             }
 
             return Run(
@@ -134,51 +164,48 @@ internal static class TrainCommand
             throw new UsageException($"--image-size must be between 4 and 1024; found {settings.ImageSize}.");
         }
 
+        // Every option is checked before any data is read (Fashion-MNIST takes seconds and hundreds of MB), and a
+        // refusal names the option as typed, not the library property behind it.
+        options = OptionError.Check(() => new TrainerOptions
+        {
+            Epochs = settings.Epochs,
+            BatchSize = settings.Batch,
+            LearningRate = settings.LearningRate,
+            Beta = settings.Beta,
+            Seed = (ulong)settings.Seed,
+            Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
+            CheckpointDirectory = Path.Combine(settings.Out, "checkpoint"),
+            CheckpointEvery = settings.CheckpointEvery,
+            CheckpointOnCancel = true,
+            MaxGradientNorm = settings.MaxGradNorm,
+            KlWarmupEpochs = settings.KlWarmup,
+            FreeBits = settings.FreeBits,
+            SamplesPerItem = settings.Samples,
+        });
+        _ = OptionError.Check(() => new VaeArchitecture { HiddenSizes = settings.Hidden, LatentSize = settings.Latent, GaussianVariance = settings.Variance });
+
         OpenedData opened = DataSources.Open(
             settings.Data,
             new DataSettings(settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true), settings.ImageSize, Enum.Parse<ImageColor>(settings.Color, ignoreCase: true), settings.LabelColumn));
         using OpenedData data = settings.ConditionOnLabels ? opened.WithLabelConditions() : opened;
         bool gaussian = settings.Likelihood == "gaussian" || (settings.Likelihood == "auto" && data.IsTable);
-        try
+        architecture = OptionError.Check(() => new VaeArchitecture
         {
-            options = new TrainerOptions
-            {
-                Epochs = settings.Epochs,
-                BatchSize = settings.Batch,
-                LearningRate = settings.LearningRate,
-                Beta = settings.Beta,
-                Seed = (ulong)settings.Seed,
-                Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
-                CheckpointDirectory = Path.Combine(settings.Out, "checkpoint"),
-                CheckpointEvery = settings.CheckpointEvery,
-                CheckpointOnCancel = true,
-                MaxGradientNorm = settings.MaxGradNorm,
-                KlWarmupEpochs = settings.KlWarmup,
-                FreeBits = settings.FreeBits,
-                SamplesPerItem = settings.Samples,
-            };
-            architecture = new VaeArchitecture
-            {
-                Kind = settings.Model == "conv" ? ModelKind.Conv : ModelKind.Mlp,
-                InputShape = data.Train.ItemShape,
-                HiddenSizes = settings.Hidden,
-                LatentSize = settings.Latent,
-                Likelihood = gaussian ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
-                GaussianVariance = settings.Variance,
-                ConditionSize = data.Train is IConditionedDataset labels ? labels.ConditionSize : 0,
-            };
-        }
-        catch (ArgumentException exception)
-        {
-            throw new UsageException(exception.Message);
-        }
+            Kind = settings.Model == "conv" ? ModelKind.Conv : ModelKind.Mlp,
+            InputShape = data.Train.ItemShape,
+            HiddenSizes = settings.Hidden,
+            LatentSize = settings.Latent,
+            Likelihood = gaussian ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
+            GaussianVariance = settings.Variance,
+            ConditionSize = data.Train is IConditionedDataset labels ? labels.ConditionSize : 0,
+        });
 
         manual_seed(settings.Seed);
         using VariationalAutoencoder vae = Build(architecture);
         using var trainer = new Trainer(vae, options);
         if (resumeFrom is not null)
         {
-            trainer.LoadCheckpoint(options.CheckpointDirectory);
+            trainer.LoadCheckpoint(options.CheckpointDirectory!);
             console.Line($"Resuming {resumeFrom} after epoch {trainer.CompletedEpochs} of {settings.Epochs}.");
         }
 

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace VaeLib.Cli.Tests;
+
+/// <summary>vae train checks its options before reading data, names them as typed, and never silently replaces or ignores.</summary>
+public sealed class TrainOptionCheckTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("vae-train-options-").FullName;
+
+    [Theory]
+    [InlineData("--lr", "-1")]
+    [InlineData("--latent", "0")]
+    [InlineData("--hidden", "0")]
+    [InlineData("--batch", "0")]
+    [InlineData("--epochs", "0")]
+    [InlineData("--beta", "-1")]
+    [InlineData("--variance", "-2")]
+    [InlineData("--free-bits", "-1")]
+    [InlineData("--samples", "0")]
+    [InlineData("--checkpoint-every", "0")]
+    [InlineData("--max-grad-norm", "0")]
+    public void A_bad_option_is_refused_by_its_name_before_any_data_is_read(string option, string value)
+    {
+        // The data does not exist: an option checked only after loading would fail on the data instead.
+        var result = VaeProcess.Run("train", "--data", Path.Combine(folder, "missing.csv"), option, value, "--out", Path.Combine(folder, "run"));
+
+        result.ExitCode.Should().Be(2, result.Error);
+        result.Error.Should().Contain($"{option}: ").And.NotContain("(Parameter '").And.NotContain("missing.csv");
+    }
+
+    [Fact]
+    public void A_fresh_run_into_a_run_folder_is_refused_unless_overwrite_is_given()
+    {
+        string run = Path.Combine(folder, "run");
+        string[] train = ["train", "--data", Table(), "--epochs", "1", "--hidden", "8", "--latent", "2", "--device", "cpu", "--quiet", "--out", run];
+        VaeProcess.Run(train).ExitCode.Should().Be(0);
+        string metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+
+        var again = VaeProcess.Run(train);
+
+        again.ExitCode.Should().Be(2, again.Error);
+        again.Error.Should().Contain(run).And.Contain("--resume").And.Contain("--overwrite");
+        File.ReadAllText(Path.Combine(run, "metrics.jsonl")).Should().Be(metrics, "the earlier run's metrics are kept");
+        VaeProcess.Run([.. train, "--overwrite"]).ExitCode.Should().Be(0);
+    }
+
+    [Fact]
+    public void Resume_refuses_options_it_cannot_honour_and_a_total_below_the_epochs_done()
+    {
+        string run = Path.Combine(folder, "run");
+        VaeProcess.Run("train", "--data", Table(), "--epochs", "2", "--hidden", "8", "--latent", "2", "--device", "cpu", "--quiet", "--out", run).ExitCode.Should().Be(0);
+
+        var changed = VaeProcess.Run("train", "--resume", run, "--lr", "0.1", "--latent", "5", "--epochs", "3");
+        var lower = VaeProcess.Run("train", "--resume", run, "--epochs", "1");
+        var more = VaeProcess.Run("train", "--resume", run, "--epochs", "3", "--quiet");
+
+        changed.ExitCode.Should().Be(2);
+        changed.Error.Should().Contain("--lr").And.Contain("--latent").And.Contain("cannot change");
+        lower.ExitCode.Should().Be(2);
+        lower.Error.Should().Contain("--epochs 1 is fewer than the 2 epochs");
+        more.ExitCode.Should().Be(0, more.Error);
+        File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Should().HaveCount(3);
+    }
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string Table()
+    {
+        string csv = Path.Combine(folder, "table.csv");
+        File.WriteAllLines(csv, ["a,b,c", .. Enumerable.Range(0, 60).Select(i => string.Create(CultureInfo.InvariantCulture, $"{i % 7},{i % 5 * 0.5},{Math.Sin(i)}"))]);
+        return csv;
+    }
+}
