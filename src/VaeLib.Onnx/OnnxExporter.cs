@@ -9,7 +9,9 @@ namespace VaeLib.Onnx;
 /// Writes a trained model as three ONNX files with a dynamic batch axis <c>N</c>: the encoder
 /// (<c>x</c> → <c>mu</c>, <c>logvar</c>), the decoder (<c>z</c> → <c>parameters</c>, <c>mean</c>) and the scorer
 /// (<c>x</c> → <c>score</c>, <c>reconstruction_log_likelihood</c>, <c>kl</c>). The score is deterministic:
-/// KL(q(z|x) ‖ N(0, I)) − log p(x | z = μ), in nats, higher for items the model explains worse.
+/// KL(q(z|x) ‖ N(0, I)) − log p(x | z = μ), in nats, higher for items the model explains worse. It is not the negative
+/// ELBO (which averages log p(x|z) over q(z|x)) nor a bound on −log p(x), and it can rank items differently from
+/// <see cref="Evaluation.AnomalyScorer"/>; see docs/deployment.md.
 /// </summary>
 /// <remarks>
 /// <para>The encoder and scorer graphs begin with the model's input preprocessing (<see cref="InputPreprocessing"/>),
@@ -86,6 +88,7 @@ public static class OnnxExporter
             ["vaelib.input_units"] = preprocessing.Units,
             ["vaelib.preprocessing_shift"] = InputPreprocessing.Format(preprocessing.Shift),
             ["vaelib.preprocessing_divisor"] = InputPreprocessing.Format(preprocessing.Divisor),
+            ["vaelib.preprocessing_threshold"] = preprocessing.Threshold is float threshold ? InputPreprocessing.Format([threshold]) : "none",
             ["vaelib.score"] = "KL(q(z|x) || N(0, I)) - log p(x | z = mu), in nats",
         };
         if (model.Likelihood is Likelihoods.GaussianLikelihood gaussian)
@@ -147,7 +150,10 @@ public static class OnnxExporter
         return graph.Graph;
     }
 
-    /// <summary>(x − shift) / divisor, with per-element values in the item's shape; nothing when there is no preprocessing.</summary>
+    /// <summary>
+    /// (x − shift) / divisor, with per-element values in the item's shape, then 1 or 0 by the threshold when there is
+    /// one; nothing when there is no preprocessing.
+    /// </summary>
     private static string Preprocess(OnnxGraphBuilder graph, string input, long[] itemShape, InputPreprocessing preprocessing)
     {
         if (preprocessing.IsNone)
@@ -159,7 +165,15 @@ public static class OnnxExporter
             values.Count == 1 ? graph.Constant(name, [values[0]]) : graph.Constant(name, [.. values], itemShape);
 
         string shifted = preprocessing.Shift.All(value => value == 0f) ? input : graph.Node("Sub", [input, Values("preprocessing.shift", preprocessing.Shift)]);
-        return graph.Node("Div", [shifted, Values("preprocessing.divisor", preprocessing.Divisor)]);
+        string scaled = graph.Node("Div", [shifted, Values("preprocessing.divisor", preprocessing.Divisor)]);
+        if (preprocessing.Threshold is not float threshold)
+        {
+            return scaled;
+        }
+
+        // Static binarization, as ImageDataset does it: float32 intensity > threshold, as 1 or 0.
+        string above = graph.Node("Greater", [scaled, graph.Constant("preprocessing.threshold", [threshold])]);
+        return graph.Node("Cast", [above], new Dictionary<string, object> { ["to"] = (long)Protos.TensorProto.Types.DataType.Float });
     }
 
     private static void Save(string path, GraphProto graph, int opset, Dictionary<string, string> facts, string role)

@@ -149,6 +149,101 @@ public class OnnxExporterTests
     }
 
     [Fact]
+    public void A_saved_model_trained_with_static_binarization_thresholds_grey_pixels_inside_the_graph()
+    {
+        using var scope = NewDisposeScope();
+        using VariationalAutoencoder model = ExportedModels.Create(ModelKind.Mlp, LikelihoodKind.Bernoulli);
+        string saved = ExportedModels.TemporaryFolder();
+        var metadata = new Dictionary<string, string> { ["data"] = "sprites", [InputPreprocessing.BinarizationMetadataKey] = "static" };
+        new SavedModel(model, new VaeArchitecture { InputShape = [1, 16, 16], HiddenSizes = [64, 32], LatentSize = 5 }, metadata).Save(saved);
+        using SavedModel loaded = SavedModel.Load(saved);
+        string folder = ExportedModels.TemporaryFolder();
+
+        OnnxExport export = OnnxExporter.Export(loaded, folder);
+        using var scorer = new OnnxScorer(export.ScorerPath);
+        using var encoder = new OnnxEncoder(export.EncoderPath);
+        // Grey levels of every value, with 127 and 128 (just below and above 0.5 after ÷ 255) in every item.
+        Tensor bytes = randint(0, 256, [6, 1, 16, 16], generator: new Generator(9)).to_type(ScalarType.Byte);
+        bytes[TensorIndex.Colon, 0, 0, 0] = tensor((byte)127);
+        bytes[TensorIndex.Colon, 0, 0, 1] = tensor((byte)128);
+        using var images = new ImageDataset(bytes, [0, 0, 0, 0, 0, 0], ["item"]);
+        using ImageDataset binarized = images.WithBinarization(Binarization.Static);
+        Tensor seen = binarized.GetBatch(arange(6L));
+
+        var (expected, _, _) = TorchReference.Score(model, seen);
+        var (grey, _, _) = TorchReference.Score(model, images.GetBatch(arange(6L)));
+        float[] raw = TorchReference.Values(bytes.to_type(ScalarType.Float32));
+        AnomalyScores scores = scorer.Score(raw);
+
+        TorchReference.MaxAbsDifference(expected, scores.Score).Should().BeLessThanOrEqualTo(Tolerance, "the scorer sees what VaeLib's static binarization gives the model");
+        export.Preprocessing.Should().Be(InputPreprocessing.BinarizedPixels);
+        scorer.Info.Preprocessing.Should().Contain("static binarization");
+        TorchReference.MaxAbsDifference(grey, scores.Score).Should().BeGreaterThan(1000 * Tolerance, "the test needs grey levels that score differently");
+        TorchReference.MaxAbsDifference(TorchReference.Encode(model, seen).Mean, encoder.Encode(raw).Mean).Should().BeLessThanOrEqualTo(Tolerance, "the encoder thresholds too");
+    }
+
+    [Theory]
+    [InlineData("static", true)]
+    [InlineData("STATIC", true)]
+    [InlineData("dynamic", false)]
+    [InlineData("none", false)]
+    public void Only_static_binarization_puts_a_threshold_in_the_graph(string binarization, bool thresholded)
+    {
+        var metadata = new Dictionary<string, string> { ["data"] = "fashion-mnist", [InputPreprocessing.BinarizationMetadataKey] = binarization };
+
+        InputPreprocessing preprocessing = InputPreprocessing.FromMetadata(metadata, [1, 28, 28]);
+
+        // A dynamically binarized model saw Bernoulli draws with the intensity as their mean: it is given intensities.
+        preprocessing.Should().Be(thresholded ? InputPreprocessing.BinarizedPixels : InputPreprocessing.PixelIntensities);
+        preprocessing.Threshold.Should().Be(thresholded ? 0.5f : null);
+    }
+
+    [Fact]
+    public void The_score_is_not_the_negative_elbo_and_can_rank_two_items_the_other_way()
+    {
+        using var scope = NewDisposeScope();
+        // x and z one-dimensional: q(z|x) = N(0, e^{−4x}), p(x|z) = N(2z, ¼). The −ELBO adds E_q‖x − 2z‖²/(2c) −
+        // ‖x − 2μ‖²/(2c) = 4σ²/(2c) = 8σ² to the score, which is 8 for x = 0 and 0.15 for x = 1.
+        using var model = VariationalAutoencoder.CreateMlp([1], latentSize: 1, hiddenSizes: [], likelihood: new Likelihoods.GaussianLikelihood(0.25));
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.Latent.named_parameters())
+            {
+                parameter.fill_(name == "logVarianceHead.weight" ? -4.0 : 0.0);
+            }
+
+            foreach (var (name, parameter) in model.Decoder.named_parameters())
+            {
+                parameter.fill_(name.EndsWith("weight", StringComparison.Ordinal) ? 2.0 : 0.0);
+            }
+        }
+
+        string folder = ExportedModels.TemporaryFolder();
+        OnnxExporter.Export(model, folder);
+        using var scorer = new OnnxScorer(folder);
+        using var items = new TensorDataset(tensor(new float[] { 0, 1 }).reshape(2, 1));
+
+        float[] score = scorer.Score([0f, 1f]).Score;
+        double[] negativeElbo = new Evaluation.AnomalyScorer(model, new Evaluation.AnomalyScorerOptions { SampleCount = 16384 }).Score(items);
+
+        // By hand: score = KL + (x − 2μ)²/(2c) + ½ log 2πc with μ = 0, σ² = e^{−4x}; −ELBO = score + 8σ².
+        double constant = 0.5 * Math.Log(2 * Math.PI * 0.25);
+        double variance = Math.Exp(-4);
+        double[] expectedScore = [constant, (0.5 * (variance - 1 + 4)) + 2 + constant];
+        double[] expectedElbo = [expectedScore[0] + 8, expectedScore[1] + (8 * variance)];
+        score[0].Should().BeApproximately((float)expectedScore[0], 1e-5f);
+        score[1].Should().BeApproximately((float)expectedScore[1], 1e-5f);
+        negativeElbo[0].Should().BeApproximately(expectedElbo[0], 0.5, "16 384 samples: standard error 0.09");
+        negativeElbo[1].Should().BeApproximately(expectedElbo[1], 0.05);
+        score[0].Should().BeLessThan(score[1], "the exported score calls the second item the more anomalous");
+        negativeElbo[0].Should().BeGreaterThan(negativeElbo[1] + 3, "the −ELBO calls the first one the more anomalous");
+        // p(x) = N(0, 2² + ¼): the score of x = 0 is below −log p(x), so it is no upper bound; the −ELBO is.
+        double negativeLogLikelihood = 0.5 * Math.Log(2 * Math.PI * 4.25);
+        score[0].Should().BeLessThan((float)negativeLogLikelihood);
+        negativeElbo[0].Should().BeGreaterThan(negativeLogLikelihood);
+    }
+
+    [Fact]
     public void A_custom_module_without_the_export_contract_is_refused_by_name_and_nothing_is_written()
     {
         using var scope = NewDisposeScope();

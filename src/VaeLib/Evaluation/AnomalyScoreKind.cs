@@ -1,6 +1,10 @@
 namespace VaeLib.Evaluation;
 
-/// <summary>How <see cref="AnomalyScorer"/> scores an item; every kind is a negative log-likelihood bound, so higher means more anomalous.</summary>
+/// <summary>
+/// How <see cref="AnomalyScorer"/> scores an item; every kind is an upper bound on −log p(x) in expectation over its
+/// samples, so higher means more anomalous. (The ONNX export's deterministic score, −log p(x | z = μ) + KL, is none of
+/// these and no bound; see docs/deployment.md.)
+/// </summary>
 public enum AnomalyScoreKind
 {
     /// <summary>

@@ -65,14 +65,26 @@ public sealed class GaussianPosterior
     public Tensor KlToStandardNormal() => KlPerDimension().sum(-1);
 
     /// <summary>
-    /// log q(z|x) = −½ Σ_d (log 2π + log σ²_d + (z_d − μ_d)² / σ²_d) for samples of shape <c>[K, N, D]</c> or <c>[N, D]</c>.
+    /// log q(z|x) = −½ Σ_d (log 2π + log σ²_d + ε²_d) with ε_d = (z_d − μ_d)·exp(−½ log σ²_d), for samples of shape
+    /// <c>[K, N, D]</c> or <c>[N, D]</c>.
     /// </summary>
+    /// <remarks>
+    /// ε is formed by multiplying with exp(−½ log σ²), never by dividing by exp(log σ²): σ² underflows to 0 in float32
+    /// below log σ² ≈ −104 and a sample z = μ + σ·ε then equals μ, so the division gave 0/0 = NaN. A point at the
+    /// mean contributes ε = 0 even where exp(−½ log σ²) overflows (log σ² below about −177), so a collapsed dimension
+    /// gives its finite peak density; a point off the mean there gives −∞, as the density is 0 in float32.
+    /// </remarks>
     /// <param name="z">Latent points, with the posterior's batch and latent sizes as the last two dimensions.</param>
     /// <returns>Log-densities of shape <c>[K, N]</c> or <c>[N]</c>.</returns>
     public Tensor LogDensity(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
-        Tensor squared = z.sub(Mean).pow_(Scalars.Two).div_(LogVariance.exp()); // no implicit Scalar (see Runtime.Scalars)
-        return squared.add_(LogVariance, Scalars.One).add_(Scalars.LogTwoPi, Scalars.One).sum(-1).mul_(Scalars.MinusHalf);
+        using var scope = NewDisposeScope();
+        Tensor difference = z.sub(Mean);
+        // Where z = μ, ε = 0 whatever σ is: the inverse scale is taken at log σ² = 0 there, so no 0·∞ arises, in the
+        // value or in the gradient (exp's backward multiplies by exp's output).
+        Tensor scaleExponent = where(difference.eq(Scalars.Zero), zeros_like(LogVariance), LogVariance).mul_(Scalars.MinusHalf);
+        Tensor squared = difference.mul_(scaleExponent.exp_()).pow_(Scalars.Two); // no implicit Scalar (see Runtime.Scalars)
+        return squared.add_(LogVariance, Scalars.One).add_(Scalars.LogTwoPi, Scalars.One).sum(-1).mul_(Scalars.MinusHalf).MoveToOuterDisposeScope();
     }
 }

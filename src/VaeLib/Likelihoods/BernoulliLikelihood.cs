@@ -34,15 +34,23 @@ public sealed class BernoulliLikelihood : Likelihood
     /// Σ_j x_j log x_j + (1 − x_j) log(1 − x_j) = −Σ_j H(x_j), reached at sigmoid(ℓ_j) = x_j (with 0 log 0 = 0): zero for
     /// black-and-white data, and lower the more grey levels an item has.
     /// </summary>
-    /// <param name="data">Observations in [0, 1], shape <c>[N, *S]</c>.</param>
+    /// <param name="data">Observations in [0, 1], shape <c>[N, *S]</c>; rank-1 data <c>[N]</c> are N items of one element, as <see cref="Likelihood.LogProb"/> reads them.</param>
     /// <returns>Shape <c>[N]</c>.</returns>
+    /// <exception cref="ArgumentException">The data are a scalar.</exception>
     public override Tensor PerfectFitLogProb(Tensor data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (data.dim() < 1)
+        {
+            throw new ArgumentException($"{Name} likelihood: expected data [N, *S] or [N]; found a scalar.", nameof(data));
+        }
+
         using Tensor complement = data.neg().add_(Runtime.Scalars.One);
         using Tensor ones = data.xlogy(data);
         using Tensor zeros = complement.xlogy(complement);
-        return ones.add_(zeros).flatten(1).sum(-1);
+        Tensor perElement = ones.add_(zeros);
+        // An item of rank-1 data is one element: its value is already the item's sum (flatten(1) has no axis 1 there).
+        return data.dim() == 1 ? perElement.alias() : perElement.flatten(1).sum(-1);
     }
 
     /// <inheritdoc />

@@ -294,6 +294,10 @@ public sealed partial class Trainer : IDisposable
     /// Evaluates the mean loss and its parts on a data set without gradients, in evaluation mode, with ε drawn
     /// from a generator seeded afresh, so repeated calls on the same model give the same numbers.
     /// </summary>
+    /// <remarks>
+    /// The loss is reconstruction + β·KL per item, without the free-bits floor: the floor is taken over a minibatch's
+    /// mean KL, so with it the number would change with the batch size; with β = 1 this is the negative ELBO.
+    /// </remarks>
     /// <param name="data">Items of the model's input shape.</param>
     /// <returns>Per-item means in nats.</returns>
     public ValidationReport Evaluate(IDataset data)
@@ -306,6 +310,7 @@ public sealed partial class Trainer : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             using var generator = new Generator(Options.Seed + 1);
+            var perItemLoss = new ElboLoss(Options.Beta);
             Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
             Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
             for (long start = 0; start < data.Count; start += Options.BatchSize)
@@ -315,7 +320,7 @@ public sealed partial class Trainer : IDisposable
                 Tensor slice = indices.narrow(0, start, length);
                 Tensor batch = data.GetBatch(slice).to(Device);
                 Tensor? condition = ConditionsOf(data, slice);
-                Accumulate(sums, loss.Evaluate(Model, batch, condition, Options.SamplesPerItem, generator));
+                Accumulate(sums, perItemLoss.Evaluate(Model, batch, condition, Options.SamplesPerItem, generator));
             }
 
             double[] means = (sums / data.Count).cpu().data<double>().ToArray();

@@ -21,6 +21,25 @@ public class PrincipalComponentModelTests
     }
 
     [Fact]
+    public void Eigenvalues_are_those_of_the_covariance_divided_by_n()
+    {
+        using var scope = NewDisposeScope();
+        // Four points (±2, 0), (0, ±1), turned by 30° and moved to (10, −3): Σ = (1/4) Σ_n x_n x_nᵀ has eigenvalues
+        // 8/4 = 2 and 2/4 = ½ (with 1/(N − 1) they would be 8/3 and 2/3).
+        double angle = Math.PI / 6;
+        double[] u = [Math.Cos(angle), Math.Sin(angle)];
+        double[] w = [-Math.Sin(angle), Math.Cos(angle)];
+        (double Along, double Across)[] points = [(2, 0), (-2, 0), (0, 1), (0, -1)];
+        float[] values = points.SelectMany(p => new[] { (float)(10 + (p.Along * u[0]) + (p.Across * w[0])), (float)(-3 + (p.Along * u[1]) + (p.Across * w[1])) }).ToArray();
+
+        using var pca = PrincipalComponentModel.Fit(tensor(values).reshape(4, 2), 1);
+
+        pca.Eigenvalues.Should().Equal(new[] { 2.0, 0.5 }, (actual, expected) => Math.Abs(actual - expected) < 1e-5);
+        pca.DiscardedVariance.Should().BeApproximately(0.5, 1e-5);
+        pca.Components.data<float>().ToArray().Should().Equal(new[] { (float)u[0], (float)u[1] }, (a, e) => Math.Abs(a - e) < 1e-5);
+    }
+
+    [Fact]
     public void The_error_on_the_fitted_data_is_the_sum_of_the_discarded_eigenvalues()
     {
         using var scope = NewDisposeScope();

@@ -55,6 +55,31 @@ public class GaussianPosteriorTests
     }
 
     [Fact]
+    public void Log_density_stays_finite_where_the_variance_underflows()
+    {
+        using var scope = NewDisposeScope();
+        // log σ² = −200: σ² is 0 in float32, and a sample equals μ exactly in that dimension.
+        Tensor logVariance = tensor(new float[] { -200, 0.5f }).reshape(1, 2).requires_grad_(true);
+        var posterior = new GaussianPosterior(tensor(new float[] { 0.5f, -1 }).reshape(1, 2), logVariance);
+        using var generator = new Generator(4);
+        Tensor z = posterior.Sample(1, generator).detach();
+        double offset = z[0, 0, 1].item<float>() + 1.0;
+
+        Tensor density = posterior.LogDensity(z);
+        density.sum().backward();
+
+        z[0, 0, 0].item<float>().Should().Be(0.5f, "the test needs a sample at the mean");
+        double expected = -0.5 * ((2 * Math.Log(2 * Math.PI)) - 200 + 0.5 + (offset * offset / Math.Exp(0.5)));
+        density.item<float>().Should().BeApproximately((float)expected, 1e-4f);
+        // ∂/∂ log σ² of −½(log σ² + ε²) is −½ where ε = 0, and −½(1 − ε²) elsewhere.
+        float[] gradient = logVariance.grad!.data<float>().ToArray();
+        gradient[0].Should().BeApproximately(-0.5f, 1e-6f);
+        gradient[1].Should().BeApproximately((float)(-0.5 * (1 - (offset * offset / Math.Exp(0.5)))), 1e-5f);
+        float away = posterior.LogDensity(tensor(new float[] { 0.75f, -1 }).reshape(1, 2)).item<float>();
+        away.Should().Be(float.NegativeInfinity, "off the mean the density is 0 in float32, not undefined");
+    }
+
+    [Fact]
     public void Samples_have_the_requested_mean_and_variance()
     {
         using var scope = NewDisposeScope();

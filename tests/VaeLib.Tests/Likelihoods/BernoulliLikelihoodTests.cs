@@ -68,6 +68,42 @@ public class BernoulliLikelihoodTests
     }
 
     [Fact]
+    public void Perfect_fit_takes_rank_one_data_as_items_of_one_element_as_log_prob_does()
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = tensor(new double[] { 0, 0.25, 1 });
+
+        double[] perfect = likelihood.PerfectFitLogProb(x).data<double>().ToArray();
+        double[] atTheirOwnLogits = likelihood.LogProb(tensor(new double[] { 0.25 }), tensor(new double[] { Math.Log(0.25 / 0.75) })).data<double>().ToArray();
+
+        perfect.Should().HaveCount(3);
+        perfect[0].Should().Be(0);
+        perfect[1].Should().BeApproximately((0.25 * Math.Log(0.25)) + (0.75 * Math.Log(0.75)), 1e-12);
+        perfect[2].Should().Be(0);
+        atTheirOwnLogits[0].Should().BeApproximately(perfect[1], 1e-12, "the perfect fit is the log-likelihood at sigmoid(ℓ) = x");
+        FluentActions.Invoking(() => likelihood.PerfectFitLogProb(tensor(0.5))).Should().Throw<ArgumentException>().WithMessage("*scalar*");
+    }
+
+    [Fact]
+    public void Samples_are_ones_with_the_probability_of_the_logits()
+    {
+        using var scope = NewDisposeScope();
+        double[] probabilities = [0.1, 0.7, 0.95];
+        Tensor logits = tensor(probabilities.Select(p => (float)Math.Log(p / (1 - p))).ToArray()).expand(200_000, 3);
+        using var generator = new Generator(6);
+
+        Tensor draws = likelihood.Sample(logits, generator);
+
+        draws.eq(0).logical_or(draws.eq(1)).all().item<bool>().Should().BeTrue();
+        float[] means = draws.mean([0]).data<float>().ToArray();
+        for (int j = 0; j < 3; j++)
+        {
+            // Standard error √(p(1 − p)/200 000) ≤ 0.0011; a draw of 1 − p would be 0.1 or more away.
+            means[j].Should().BeApproximately((float)probabilities[j], 0.006f, $"element {j}");
+        }
+    }
+
+    [Fact]
     public void Mismatched_shapes_name_both_shapes()
     {
         using var scope = NewDisposeScope();

@@ -43,6 +43,85 @@ public class ScalarFreeOptimizerTests
         }
     }
 
+    /// <summary>Gradients of 1e−8, the size of ε: wherever ε sits in the update (inside √v, outside the bias correction, …) changes the step by a large factor.</summary>
+    private static readonly double[][] TinyGradients =
+    [
+        [1e-8, -2e-8, 5e-9, 1e-7],
+        [-1e-8, 3e-8, 5e-9, 0],
+        [2e-8, 1e-8, -5e-9, 1e-8],
+    ];
+
+    private static readonly double[] Start = [0.5, -0.25, 1.0, 2.0];
+
+    [Fact]
+    public void Adam_steps_as_the_hand_computed_update_where_epsilon_matters()
+    {
+        const double learningRate = 0.01, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+        double[] theta = (double[])Start.Clone(), m = new double[4], v = new double[4];
+        var expected = new List<double[]>();
+        for (int t = 1; t <= TinyGradients.Length; t++)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                double g = (float)TinyGradients[t - 1][i];
+                m[i] = (beta1 * m[i]) + ((1 - beta1) * g);
+                v[i] = (beta2 * v[i]) + ((1 - beta2) * g * g);
+                double mHat = m[i] / (1 - Math.Pow(beta1, t));
+                double vHat = v[i] / (1 - Math.Pow(beta2, t));
+                theta[i] -= learningRate * mHat / (Math.Sqrt(vHat) + epsilon); // no weight decay: θ itself adds nothing
+            }
+
+            expected.Add((double[])theta.Clone());
+        }
+
+        ExpectSteps(parameter => new ScalarFreeAdam([parameter], learningRate), expected);
+    }
+
+    [Fact]
+    public void RmsProp_steps_as_the_hand_computed_update_where_epsilon_matters()
+    {
+        const double learningRate = 0.01, alpha = 0.99, epsilon = 1e-8;
+        double[] theta = (double[])Start.Clone(), squares = new double[4];
+        var expected = new List<double[]>();
+        foreach (double[] gradients in TinyGradients)
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                double g = (float)gradients[i];
+                squares[i] = (alpha * squares[i]) + ((1 - alpha) * g * g);
+                theta[i] -= learningRate * g / (Math.Sqrt(squares[i]) + epsilon);
+            }
+
+            expected.Add((double[])theta.Clone());
+        }
+
+        ExpectSteps(parameter => new ScalarFreeRmsProp([parameter], learningRate), expected);
+    }
+
+    /// <summary>Steps on loss = Σ θ·c, whose gradient is exactly c, and compares θ after each step.</summary>
+    private static void ExpectSteps(Func<TorchSharp.Modules.Parameter, optim.Optimizer> create, List<double[]> expected)
+    {
+        using var scope = NewDisposeScope();
+        var parameter = new TorchSharp.Modules.Parameter(tensor(Start.Select(v => (float)v).ToArray()));
+        using optim.Optimizer optimizer = create(parameter);
+        for (int step = 0; step < TinyGradients.Length; step++)
+        {
+            optimizer.zero_grad();
+            parameter.mul(tensor(TinyGradients[step].Select(v => (float)v).ToArray())).sum().backward();
+            optimizer.step();
+            float[] actual = parameter.data<float>().ToArray();
+            for (int i = 0; i < 4; i++)
+            {
+                actual[i].Should().BeApproximately((float)expected[step][i], 5e-7f, $"step {step + 1}, element {i}");
+            }
+
+            if (step == 0)
+            {
+                actual.Zip(Start, (a, s) => Math.Abs(a - s)).Should().OnlyContain(moved => moved > 1e-3, "each element moves by a good part of the learning rate");
+            }
+        }
+    }
+
     [Fact]
     public void Zero_grad_zeroes_every_gradient_in_place()
     {
