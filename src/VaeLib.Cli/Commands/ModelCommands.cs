@@ -14,6 +14,9 @@ internal static class ModelCommands
 {
     private const int MaxItems = 4096;
 
+    /// <summary>The most frames per path or per traversal row (--steps).</summary>
+    private const int MaxSteps = 256;
+
     public static Command Sample()
     {
         var shared = new ModelCommandOptions("samples.png");
@@ -73,7 +76,7 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int frames = AtLeastTwo(result.GetValue(steps), "--steps");
+            int frames = StepCount(result.GetValue(steps), "--steps");
             using SavedModel saved = shared.Load(result);
             RequireImages(saved.Model);
             using var scope = NewDisposeScope();
@@ -119,7 +122,7 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int frames = AtLeastTwo(result.GetValue(steps), "--steps");
+            int frames = StepCount(result.GetValue(steps), "--steps");
             double halfWidth = result.GetValue(range);
             if (!(halfWidth > 0) || !double.IsFinite(halfWidth))
             {
@@ -205,7 +208,9 @@ internal static class ModelCommands
         return ExitCodes.Success;
     }
 
-    private static int AtLeastTwo(int value, string name) => value >= 2 ? value : throw new UsageException($"{name} must be at least 2; found {value}.");
+    /// <summary>Frames of a path or a traversal row: at least the two ends, at most <see cref="MaxSteps"/>, whose pictures still fit in memory.</summary>
+    private static int StepCount(int value, string name) =>
+        value is >= 2 and <= MaxSteps ? value : throw new UsageException($"{name} must be between 2 and {MaxSteps}; found {value}.");
 
     private static long Index(int value, long count, string name) =>
         value >= 0 && value < count ? value : throw new UsageException($"{name} must be a test item index in [0, {count}); found {value}.");
