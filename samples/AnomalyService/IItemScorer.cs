@@ -9,6 +9,9 @@ internal interface IItemScorer : IDisposable
     /// <summary>What an item's values are, e.g. <c>pixel values 0-255</c>.</summary>
     string InputUnits { get; }
 
+    /// <summary>The interval every value must lie in; null when the model defines none (only finite values are required).</summary>
+    InputRange? Range { get; }
+
     /// <summary>What is loaded, for the start-up line.</summary>
     string Description { get; }
 

@@ -12,6 +12,8 @@ internal sealed class OnnxItemScorer(string folder) : IItemScorer
 
     public string InputUnits => scorer.Info.InputUnits;
 
+    public InputRange? Range => RangeOf(scorer.Info);
+
     public string Description => $"{scorer.Path} on ONNX Runtime";
 
     public ScoreResponse Score(float[][] items)
@@ -21,4 +23,14 @@ internal sealed class OnnxItemScorer(string folder) : IItemScorer
     }
 
     public void Dispose() => scorer.Dispose();
+
+    /// <summary>
+    /// The range the export's metadata defines: the graph divides pixel values by 255, so they are bytes; a Bernoulli
+    /// likelihood on the model's own units is a probability of each value being on, defined for [0, 1]. Standardized
+    /// CSV values and Gaussian units are unbounded.
+    /// </summary>
+    private static InputRange? RangeOf(ExportedModelInfo info) =>
+        info.Preprocessing == "pixels / 255" ? new InputRange(0, 255)
+        : info.Preprocessing == "none" && info.Likelihood == "bernoulli" ? new InputRange(0, 1)
+        : null;
 }

@@ -18,7 +18,8 @@ internal static class ExplorerEndpoints
         ("/app.css", "wwwroot/app.css", "text/css; charset=utf-8"),
     ];
 
-    public static void Map(IEndpointRouteBuilder routes, LatentExplorer explorer, ExplorerServerOptions options)
+    /// <summary>Maps the page and the API; <paramref name="explorer"/> is asked for the explorer once requests are served.</summary>
+    public static void Map(IEndpointRouteBuilder routes, Func<LatentExplorer> explorer, ExplorerServerOptions options)
     {
         foreach (var (route, resource, contentType) in Assets)
         {
@@ -26,56 +27,65 @@ internal static class ExplorerEndpoints
             routes.MapGet(route, () => Results.Bytes(content, contentType));
         }
 
-        object info = Info(explorer);
-        routes.MapGet("/api/info", () => Results.Json(info));
+        var info = new Lazy<object>(() => Info(explorer()));
+        routes.MapGet("/api/info", () => Results.Json(info.Value));
 
-        routes.MapPost("/api/decode", async (HttpRequest request) =>
+        // Whatever runs the model goes through the bounded queue; the rest reads what start-up computed and never waits.
+        var queue = new RequestQueue(options.MaxQueuedRequests);
+        RouteGroupBuilder model = routes.MapGroup("/api");
+        model.AddEndpointFilter(queue.FilterAsync);
+
+        model.MapPost("/decode", async (HttpRequest request) =>
         {
             JsonElement body = await RequestReader.ReadObjectAsync(request, options.MaxRequestBodyBytes);
-            return Items(explorer.Decode([RequestReader.Vector(body, "z")]), columns: 1);
+            return Items(await explorer().DecodeAsync([RequestReader.Vector(body, "z")], request.HttpContext.RequestAborted), columns: 1);
         });
 
-        routes.MapPost("/api/encode", async (HttpRequest request) =>
+        model.MapPost("/encode", async (HttpRequest request) =>
         {
             JsonElement body = await RequestReader.ReadObjectAsync(request, options.MaxRequestBodyBytes);
-            ItemCode code = explorer.Encode(RequestReader.Vector(body, "x"));
+            ItemCode code = await explorer().EncodeAsync(RequestReader.Vector(body, "x"), request.HttpContext.RequestAborted);
             return Results.Json(new { mean = code.Mean, standardDeviation = code.StandardDeviation });
         });
 
         routes.MapGet("/api/items/{index}", (string index) =>
         {
+            LatentExplorer served = explorer();
             long item = RequestReader.Index(index);
-            ItemCode code = explorer.Code(item);
-            int? label = explorer.Labels?[(int)item];
-            return Results.Json(new { index = item, label, labelName = label is int l ? explorer.LabelNames[l] : null, mean = code.Mean, standardDeviation = code.StandardDeviation });
+            ItemCode code = served.Code(item);
+            int? label = served.Labels?[(int)item];
+            return Results.Json(new { index = item, label, labelName = label is int l ? served.LabelNames[l] : null, mean = code.Mean, standardDeviation = code.StandardDeviation });
         });
 
-        routes.MapGet("/api/items/{index}/input", (string index) => Items(explorer.Input(RequestReader.Index(index)), columns: 1));
-        routes.MapGet("/api/items/{index}/reconstruction", (string index) => Items(explorer.Reconstruction(RequestReader.Index(index)), columns: 1));
+        routes.MapGet("/api/items/{index}/input", (string index) => Items(explorer().Input(RequestReader.Index(index)), columns: 1));
+        model.MapGet("/items/{index}/reconstruction", async (string index, HttpContext context) =>
+            Items(await explorer().ReconstructionAsync(RequestReader.Index(index), context.RequestAborted), columns: 1));
 
         routes.MapGet("/api/map", (HttpRequest request) =>
         {
+            LatentExplorer served = explorer();
             long? x = RequestReader.QueryInteger(request, "x");
             long? y = RequestReader.QueryInteger(request, "y");
-            MapProjection map = explorer.Map(x is null ? null : RequestReader.InRange(x, 0, 0, explorer.LatentSize - 1, "x"), y is null ? null : RequestReader.InRange(y, 0, 0, explorer.LatentSize - 1, "y"));
-            return Results.Json(new { xAxis = map.XAxis, yAxis = map.YAxis, x = map.X, y = map.Y, labels = explorer.Labels });
+            MapProjection map = served.Map(x is null ? null : RequestReader.InRange(x, 0, 0, served.LatentSize - 1, "x"), y is null ? null : RequestReader.InRange(y, 0, 0, served.LatentSize - 1, "y"));
+            return Results.Json(new { xAxis = map.XAxis, yAxis = map.YAxis, x = map.X, y = map.Y, labels = served.Labels });
         });
 
-        routes.MapGet("/api/samples", (HttpRequest request) =>
+        model.MapGet("/samples", async (HttpRequest request) =>
         {
             int count = RequestReader.InRange(RequestReader.QueryInteger(request, "count"), 64, 1, LatentExplorer.MaxItemsPerCall, "count");
             double temperature = RequestReader.QueryNumber(request, "temperature") ?? 1.0;
             ulong seed = (ulong)RequestReader.InRange(RequestReader.QueryInteger(request, "seed"), 1, 0, int.MaxValue, "seed");
-            return Items(explorer.Samples(count, temperature, seed), columns: (int)Math.Ceiling(Math.Sqrt(count)), scale: 2, padding: 2);
+            ItemValues samples = await explorer().SamplesAsync(count, temperature, seed, request.HttpContext.RequestAborted);
+            return Items(samples, columns: (int)Math.Ceiling(Math.Sqrt(count)), scale: 2, padding: 2);
         });
 
         routes.MapGet("/api/prior", (HttpRequest request) =>
         {
             ulong seed = (ulong)RequestReader.InRange(RequestReader.QueryInteger(request, "seed"), 1, 0, int.MaxValue, "seed");
-            return Results.Json(new { z = explorer.PriorPoint(seed) });
+            return Results.Json(new { z = explorer().PriorPoint(seed) });
         });
 
-        routes.MapPost("/api/interpolate", async (HttpRequest request) =>
+        model.MapPost("/interpolate", async (HttpRequest request) =>
         {
             JsonElement body = await RequestReader.ReadObjectAsync(request, options.MaxRequestBodyBytes);
             string path = RequestReader.Text(body, "path", "linear");
@@ -85,17 +95,19 @@ internal static class ExplorerEndpoints
             }
 
             int steps = RequestReader.Integer(body, "steps", 8);
-            ItemValues frames = explorer.Interpolate(RequestReader.Vector(body, "from"), RequestReader.Vector(body, "to"), steps, path == "spherical");
+            ItemValues frames = await explorer().InterpolateAsync(
+                RequestReader.Vector(body, "from"), RequestReader.Vector(body, "to"), steps, path == "spherical", request.HttpContext.RequestAborted);
             return Items(frames, columns: frames.Count, scale: 2, padding: 2);
         });
 
         routes.MapGet("/api/anomalies", (HttpRequest request) =>
         {
-            int count = RequestReader.InRange(RequestReader.QueryInteger(request, "count"), explorer.Anomalies.Count, 1, explorer.Anomalies.Count, "count");
-            var anomalies = explorer.Anomalies.Take(count).Select(item =>
+            LatentExplorer served = explorer();
+            int count = RequestReader.InRange(RequestReader.QueryInteger(request, "count"), served.Anomalies.Count, 1, served.Anomalies.Count, "count");
+            var anomalies = served.Anomalies.Take(count).Select(item =>
             {
-                int? label = explorer.Labels?[item.Index];
-                return new { index = item.Index, score = item.Score, label, labelName = label is int l ? explorer.LabelNames[l] : null };
+                int? label = served.Labels?[item.Index];
+                return new { index = item.Index, score = item.Score, label, labelName = label is int l ? served.LabelNames[l] : null };
             });
             return Results.Json(new { items = anomalies });
         });

@@ -8,10 +8,12 @@ public sealed record ExplorerServerOptions
     private readonly string host = "127.0.0.1";
     private readonly int port;
     private readonly long maxRequestBodyBytes = 1 << 20;
+    private readonly int maxQueuedRequests = 32;
 
     /// <summary>
     /// The address to listen on: an IP address or <c>localhost</c>. Default <c>127.0.0.1</c>, this machine only;
-    /// anything else lets other machines reach the model.
+    /// anything else lets other machines reach the model. <c>localhost</c> listens on 127.0.0.1 and ::1 for a fixed
+    /// port, and on 127.0.0.1 alone for port 0 (a free port is picked per address, so one port cannot serve both).
     /// </summary>
     public string Host
     {
@@ -33,6 +35,18 @@ public sealed record ExplorerServerOptions
     {
         get => maxRequestBodyBytes;
         init => maxRequestBodyBytes = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), value, "The body limit must be positive.");
+    }
+
+    /// <summary>
+    /// The most requests that may need the model at once, the one it computes and those waiting for it (decode,
+    /// encode, reconstruction, samples, interpolation); one more is answered 429 with <c>Retry-After: 1</c> instead of
+    /// joining the queue. Default 32: a browser sends at most 6 at a time, and the queue stays a fraction of a second
+    /// long. A request whose client goes away leaves the queue at once.
+    /// </summary>
+    public int MaxQueuedRequests
+    {
+        get => maxQueuedRequests;
+        init => maxQueuedRequests = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxQueuedRequests), value, "The queue bound must be positive.");
     }
 
     /// <summary>True when <see cref="Host"/> is reachable from this machine only.</summary>

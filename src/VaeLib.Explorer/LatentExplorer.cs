@@ -11,17 +11,25 @@ namespace VaeLib.Explorer;
 /// and the anomaly list are computed once at start-up; decoding, sampling and interpolating run on demand.
 /// </summary>
 /// <remarks>
-/// Safe for concurrent callers: the model is only read, and its forward passes are serialized by one lock, because
-/// TorchSharp modules are not documented as safe for concurrent calls. Every call checks its arguments and throws
-/// <see cref="ArgumentException"/> with a message that names what is wrong, so a server can answer 400 with it.
-/// Results are plain arrays (<see cref="ItemValues"/>): no tensor escapes, and pictures are encoded outside the lock.
+/// Safe for concurrent callers: the model is only read, and its forward passes are serialized by one asynchronous
+/// lock, because TorchSharp modules are not documented as safe for concurrent calls. A caller waits for it without
+/// holding a thread, and stops waiting when its <see cref="CancellationToken"/> is cancelled (a server passes the
+/// request's, so a client that went away leaves the queue at once). Every call checks its arguments, and its results
+/// before they are returned, and throws <see cref="ArgumentException"/> with a message that names what is wrong, so a
+/// server can answer 400 with it: no NaN or infinity leaves the explorer. Results are plain arrays
+/// (<see cref="ItemValues"/>): no tensor escapes, and pictures are encoded outside the lock.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The SemaphoreSlim's AvailableWaitHandle is never read, so it holds no kernel handle to free; the explorer stays a plain object the caller need not dispose.")]
 public sealed class LatentExplorer
 {
     /// <summary>The largest number of items one call decodes (samples, interpolation frames).</summary>
     public const int MaxItemsPerCall = 256;
 
-    private readonly Lock inference = new();
+    // A semaphore rather than a Monitor lock: waiting for it neither blocks a thread nor ignores a cancelled request.
+    private readonly SemaphoreSlim inference = new(1, 1);
     private readonly VariationalAutoencoder model;
     private readonly IDataset items;
     private readonly float[] means;
@@ -139,28 +147,42 @@ public sealed class LatentExplorer
             deviations.AsSpan(item * latentSize, latentSize).ToArray());
     }
 
-    /// <summary>Encodes one input given as values in display units (a table row in the file's units, or pixel intensities).</summary>
-    /// <param name="values">The item's values, row-major, as many as the item shape holds; all finite.</param>
+    /// <summary>
+    /// Encodes one input given as values in display units: for an image, pixel intensities in [0, 1] (as the items and
+    /// the pictures hold them); for a table, a row in the file's units, any finite values whose standardization with
+    /// the model's statistics is a finite float32 number.
+    /// </summary>
+    /// <param name="values">The item's values, row-major, as many as the item shape holds.</param>
+    /// <param name="cancellationToken">Stops waiting for the model (e.g. the request was aborted).</param>
     /// <returns>Its μ and σ.</returns>
-    /// <exception cref="ArgumentException">The count differs from the item size, or a value is NaN or infinite.</exception>
-    public ItemCode Encode(IReadOnlyList<double> values)
+    /// <exception cref="ArgumentException">The count differs from the item size, a value is NaN, infinite or out of range (its index named), or the code comes out not finite.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the model was free.</exception>
+    public async Task<ItemCode> EncodeAsync(IReadOnlyList<double> values, CancellationToken cancellationToken = default)
     {
         float[] input = CheckVector(values, itemSize, "x", "the item size");
+        CheckInputRange(input);
         ToModelUnits(input);
-        lock (inference)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            GaussianPosterior posterior = model.Encode(tensor(input, [1, .. ItemShape]).to(model.Device));
-            return new ItemCode(TensorValues.Floats(posterior.Mean), TensorValues.Floats(posterior.StandardDeviation));
-        }
+        (float[] mean, float[] deviation) = await InferAsync(
+            () =>
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                GaussianPosterior posterior = model.Encode(tensor(input, [1, .. ItemShape]).to(model.Device));
+                return (TensorValues.Floats(posterior.Mean), TensorValues.Floats(posterior.StandardDeviation));
+            },
+            cancellationToken).ConfigureAwait(false);
+        CheckOutput(mean, "The mean μ of x's code", "x");
+        CheckOutput(deviation, "The standard deviation σ of x's code", "x");
+        return new ItemCode(mean, deviation);
     }
 
     /// <summary>Decodes latent codes to the mean of p(x|z), in display units.</summary>
     /// <param name="codes">One or more codes of <see cref="LatentSize"/> finite values (at most <see cref="MaxItemsPerCall"/>).</param>
+    /// <param name="cancellationToken">Stops waiting for the model (e.g. the request was aborted).</param>
     /// <returns>One item per code.</returns>
-    /// <exception cref="ArgumentException">No codes, too many, a code of the wrong length, or a value that is NaN or infinite.</exception>
-    public ItemValues Decode(IReadOnlyList<IReadOnlyList<double>> codes)
+    /// <exception cref="ArgumentException">No codes, too many, a code of the wrong length, a value that is NaN or infinite, or a code so far from the prior that its decoding is not finite.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the model was free.</exception>
+    public Task<ItemValues> DecodeAsync(IReadOnlyList<IReadOnlyList<double>> codes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(codes);
         if (codes.Count is 0 or > MaxItemsPerCall)
@@ -175,7 +197,7 @@ public sealed class LatentExplorer
             CheckVector(codes[row], latentSize, name, "the latent size").CopyTo(flat, row * latentSize);
         }
 
-        return DecodeFlat(flat, codes.Count);
+        return DecodeFlatAsync(flat, codes.Count, "z", "z", cancellationToken);
     }
 
     /// <summary>An item as it is in the data set, in display units.</summary>
@@ -197,21 +219,25 @@ public sealed class LatentExplorer
 
     /// <summary>An item's reconstruction, the mean of p(x|z = μ(x)), in display units.</summary>
     /// <param name="index">The item's index, 0 ≤ index &lt; <see cref="ItemCount"/>.</param>
+    /// <param name="cancellationToken">Stops waiting for the model (e.g. the request was aborted).</param>
     /// <returns>The one reconstructed item.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
-    public ItemValues Reconstruction(long index)
+    /// <exception cref="OperationCanceledException">The token was cancelled before the model was free.</exception>
+    public Task<ItemValues> ReconstructionAsync(long index, CancellationToken cancellationToken = default)
     {
         int item = CheckIndex(index);
-        return DecodeFlat(means.AsSpan(item * latentSize, latentSize).ToArray(), 1);
+        return DecodeFlatAsync(means.AsSpan(item * latentSize, latentSize).ToArray(), 1, $"item {item}'s μ", "index", cancellationToken);
     }
 
     /// <summary>Draws codes from the prior scaled by a temperature, z = τ·ε with ε ~ N(0, I), and decodes them.</summary>
     /// <param name="count">Number of samples, 1 to <see cref="MaxItemsPerCall"/>.</param>
     /// <param name="temperature">τ, in (0, 10]: below 1 stays near the prior's centre, above 1 strays.</param>
     /// <param name="seed">Seed of the draw: the same seed gives the same samples.</param>
+    /// <param name="cancellationToken">Stops waiting for the model (e.g. the request was aborted).</param>
     /// <returns>The decoded samples.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The count or the temperature is out of range.</exception>
-    public ItemValues Samples(int count, double temperature, ulong seed)
+    /// <exception cref="OperationCanceledException">The token was cancelled before the model was free.</exception>
+    public Task<ItemValues> SamplesAsync(int count, double temperature, ulong seed, CancellationToken cancellationToken = default)
     {
         if (count is < 1 or > MaxItemsPerCall)
         {
@@ -229,7 +255,7 @@ public sealed class LatentExplorer
             codes[i] *= (float)temperature;
         }
 
-        return DecodeFlat(codes, count);
+        return DecodeFlatAsync(codes, count, "the samples", "temperature", cancellationToken);
     }
 
     /// <summary>One point drawn from the prior N(0, I), e.g. an end of an interpolation.</summary>
@@ -242,9 +268,11 @@ public sealed class LatentExplorer
     /// <param name="to">The last code.</param>
     /// <param name="steps">Frames, the ends included: 2 to 64.</param>
     /// <param name="spherical">True for the great-circle path (slerp), false for the straight line.</param>
+    /// <param name="cancellationToken">Stops waiting for the model (e.g. the request was aborted).</param>
     /// <returns>The decoded frames, from first to last.</returns>
-    /// <exception cref="ArgumentException">A code is of the wrong length or not finite, or the step count is out of range.</exception>
-    public ItemValues Interpolate(IReadOnlyList<double> from, IReadOnlyList<double> to, int steps, bool spherical)
+    /// <exception cref="ArgumentException">A code is of the wrong length or not finite, the step count is out of range, or a frame's decoding is not finite.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the model was free.</exception>
+    public Task<ItemValues> InterpolateAsync(IReadOnlyList<double> from, IReadOnlyList<double> to, int steps, bool spherical, CancellationToken cancellationToken = default)
     {
         float[] start = CheckVector(from, latentSize, "from", "the latent size");
         float[] end = CheckVector(to, latentSize, "to", "the latent size");
@@ -261,7 +289,7 @@ public sealed class LatentExplorer
             path = TensorValues.Floats(spherical ? LatentPaths.Spherical(a, b, steps) : LatentPaths.Linear(a, b, steps));
         }
 
-        return DecodeFlat(path, steps);
+        return DecodeFlatAsync(path, steps, "the path", "from", cancellationToken);
     }
 
     /// <summary>The items' codes μ in two dimensions.</summary>
@@ -336,19 +364,74 @@ public sealed class LatentExplorer
         return TensorValues.Floats(StandardNormalPrior.Sample(count, latentSize, CPU, generator));
     }
 
-    private ItemValues DecodeFlat(float[] codes, int count)
+    private async Task<ItemValues> DecodeFlatAsync(float[] codes, int count, string what, string parameter, CancellationToken cancellationToken)
     {
-        float[] values;
-        lock (inference)
+        float[] values = await InferAsync(
+            () =>
+            {
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                Tensor z = tensor(codes, [count, latentSize]).to(model.Device);
+                return TensorValues.Floats(model.Likelihood.Mean(model.Decode(z)));
+            },
+            cancellationToken).ConfigureAwait(false);
+        ToDisplayUnits(values);
+        CheckOutput(values, $"The decoding of {what}", parameter);
+        return new ItemValues(ItemShape, count, values);
+    }
+
+    /// <summary>Runs one forward pass alone on the model, once it is free.</summary>
+    private async Task<T> InferAsync<T>(Func<T> forward, CancellationToken cancellationToken)
+    {
+        await inference.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            Tensor z = tensor(codes, [count, latentSize]).to(model.Device);
-            values = TensorValues.Floats(model.Likelihood.Mean(model.Decode(z)));
+            // The token may have been cancelled while the lock was being handed over: skip the pass nobody will read.
+            cancellationToken.ThrowIfCancellationRequested();
+            return forward();
+        }
+        finally
+        {
+            inference.Release();
+        }
+    }
+
+    /// <summary>
+    /// Refuses values the model never sees: an image's pixel intensities lie in [0, 1] (every image source batches
+    /// bytes / 255, and the pictures show that range); a table's values are unbounded, and their standardization is
+    /// checked in <see cref="ToModelUnits"/>.
+    /// </summary>
+    private void CheckInputRange(float[] values)
+    {
+        if (IsTable)
+        {
+            return;
         }
 
-        ToDisplayUnits(values);
-        return new ItemValues(ItemShape, count, values);
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (values[i] is < 0f or > 1f)
+            {
+                throw new ArgumentException($"x[{i}] is {values[i].ToString(CultureInfo.InvariantCulture)}; an image's values are pixel intensities in [0, 1].", nameof(values));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A finite input can still overflow float32 inside the network (e.g. x = 1e38); such a result is refused here,
+    /// naming where it went wrong, so that no NaN or infinity reaches a picture or a JSON serializer.
+    /// </summary>
+    private static void CheckOutput(float[] values, string what, string parameter)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                throw new ArgumentException(
+                    $"{what} is not finite (value {i} is {values[i].ToString(CultureInfo.InvariantCulture)}): the input is too far from what the model was trained on for its float32 arithmetic.",
+                    parameter);
+            }
+        }
     }
 
     private void ToDisplayUnits(float[] values)
@@ -375,7 +458,15 @@ public sealed class LatentExplorer
         for (int i = 0; i < values.Length; i++)
         {
             int column = i % itemSize;
-            values[i] = (float)standardization.Standardize(column, values[i]);
+            float standardized = (float)standardization.Standardize(column, values[i]);
+            if (!float.IsFinite(standardized))
+            {
+                // e.g. 1e38 in a column whose standard deviation is below 1: finite as given, infinite as the model reads it.
+                throw new ArgumentException(
+                    $"x[{i}] ({ColumnNames[column]}) is {values[i].ToString(CultureInfo.InvariantCulture)}; standardized with the model's statistics it is not a finite float32 number.", nameof(values));
+            }
+
+            values[i] = standardized;
         }
     }
 

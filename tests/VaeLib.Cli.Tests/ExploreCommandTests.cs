@@ -5,12 +5,15 @@ namespace VaeLib.Cli.Tests;
 
 public class ExploreCommandTests(TrainedRun run) : IClassFixture<TrainedRun>
 {
-    [Fact]
-    public async Task Explore_serves_the_model_on_a_free_loopback_port_and_prints_its_url()
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    [InlineData("127.0.0.2", "127.0.0.2")] // any loopback address the user chose is served, not refused by the DNS-rebinding check
+    [InlineData("localhost", "127.0.0.1")] // with port 0: Kestrel cannot pick one free port for both of localhost's addresses
+    public async Task Explore_serves_the_model_on_a_free_loopback_port_and_prints_its_url(string host, string urlHost)
     {
         run.Result.ExitCode.Should().Be(0, run.Result.Error);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "vae.dll"), "explore", "--model", run.Folder, "--port", "0", "--device", "cpu" })
+        foreach (string argument in new[] { Path.Combine(AppContext.BaseDirectory, "vae.dll"), "explore", "--model", run.Folder, "--host", host, "--port", "0", "--device", "cpu" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -28,7 +31,7 @@ public class ExploreCommandTests(TrainedRun run) : IClassFixture<TrainedRun>
 
             url.Should().NotBeNull($"vae explore prints its URL; it wrote to stderr: {(process.HasExited ? await errors : "(still running)")}");
             var address = new Uri(url!);
-            address.Host.Should().Be("127.0.0.1");
+            address.Host.Should().Be(urlHost);
             address.Port.Should().BePositive();
 
             using var client = new HttpClient { BaseAddress = address };
@@ -41,6 +44,21 @@ public class ExploreCommandTests(TrainedRun run) : IClassFixture<TrainedRun>
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
+    }
+
+    [Fact]
+    public void A_port_in_use_is_refused_before_the_test_set_is_encoded_naming_the_options()
+    {
+        run.Result.ExitCode.Should().Be(0, run.Result.Error);
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        string port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = VaeProcess.Run("explore", "--model", run.Folder, "--port", port, "--device", "cpu");
+
+        result.ExitCode.Should().Be(2, result.Error);
+        result.Error.Should().Contain($"--host 127.0.0.1 --port {port}").And.Contain("cannot listen there");
+        result.Output.Should().NotContain("Encoding and scoring", "the address is bound before the expensive start-up");
     }
 
     [Theory]

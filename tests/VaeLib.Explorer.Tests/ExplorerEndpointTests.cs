@@ -114,6 +114,25 @@ public sealed class ExplorerEndpointTests(ExplorerFixture fixture)
             item.RootElement.GetProperty("mean").EnumerateArray().Select(e => e.GetSingle()), (a, b) => Math.Abs(a - b) < 1e-5);
     }
 
+    [Theory]
+    [InlineData(3, 1e38, "x[3] is 1E+38; an image's values are pixel intensities in [0, 1]")]
+    [InlineData(0, -5, "x[0] is -5; an image's values are pixel intensities in [0, 1]")]
+    [InlineData(255, 1000, "x[255] is 1000")]
+    [InlineData(17, 1.0001, "x[17] is 1.0001")]
+    public async Task Encode_refuses_pixel_intensities_outside_0_to_1_naming_the_index(int index, double value, string message)
+    {
+        double[] x = new double[256];
+        x[index] = value;
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/api/encode", new { x });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        problem.RootElement.GetProperty("detail").GetString().Should().Contain(message);
+
+        x[index] = 1;
+        using HttpResponseMessage edge = await client.PostAsJsonAsync("/api/encode", new { x });
+        edge.StatusCode.Should().Be(HttpStatusCode.OK, "0 and 1 are in range");
+    }
+
     [Fact]
     public async Task Map_projects_every_item_on_the_principal_components_or_on_two_chosen_dimensions()
     {
@@ -225,9 +244,13 @@ public sealed class ExplorerEndpointTests(ExplorerFixture fixture)
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).Should().Contain("'attacker.example' is not served");
 
-        using var local = new HttpRequestMessage(HttpMethod.Get, "/api/info");
-        local.Headers.Host = $"localhost:{fixture.Server.Url.Port}";
-        (await client.SendAsync(local)).StatusCode.Should().Be(HttpStatusCode.OK);
+        foreach (string name in new[] { "localhost", "127.0.0.2", "[::1]" })
+        {
+            // Any loopback address names this machine (a user may have chosen --host 127.0.0.2); none can be rebound.
+            using var local = new HttpRequestMessage(HttpMethod.Get, "/api/info");
+            local.Headers.Host = $"{name}:{fixture.Server.Url.Port}";
+            (await client.SendAsync(local)).StatusCode.Should().Be(HttpStatusCode.OK, name);
+        }
     }
 
     [Fact]

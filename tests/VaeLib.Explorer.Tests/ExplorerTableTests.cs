@@ -53,6 +53,28 @@ public sealed class ExplorerTableTests
         }
     }
 
+    [Theory]
+    [InlineData("/api/encode", "{\"x\":[170,3e38,40]}", "of x's code is not finite")]
+    [InlineData("/api/encode", "{\"x\":[170,70,3e38]}", "x[2] (age) is 3E+38; standardized with the model's statistics it is not a finite float32 number")]
+    [InlineData("/api/decode", "{\"z\":[3e38,-3e38]}", "The decoding of z is not finite")]
+    public async Task Finite_values_whose_results_overflow_float32_get_400_naming_the_field_not_the_serializers_message(string path, string body, string message)
+    {
+        using var rows = new TensorDataset(randn(40, 3, generator: new Generator(3)));
+        manual_seed(2);
+        using var model = VariationalAutoencoder.CreateMlp([3], 2, [8], new GaussianLikelihood());
+        // The age column's deviation is below 1, so 3e38 years standardize beyond float32.
+        var standardization = new CsvStandardization(["height", "weight", "age"], [170, 70, 40], [10, 15, 0.5]);
+        LatentExplorer explorer = LatentExplorer.Create(model, new ExplorerData(rows, "people.csv") { Standardization = standardization });
+        await using ExplorerServer server = await ExplorerServer.StartAsync(explorer);
+        using var client = new HttpClient { BaseAddress = server.Url };
+
+        using HttpResponseMessage response = await client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        string answer = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest, answer);
+        using JsonDocument problem = JsonDocument.Parse(answer);
+        problem.RootElement.GetProperty("detail").GetString().Should().Contain(message).And.NotContain("JsonNumberHandling");
+    }
+
     [Fact]
     public void Conditional_model_is_refused_with_a_message()
     {

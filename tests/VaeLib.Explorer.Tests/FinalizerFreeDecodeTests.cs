@@ -22,7 +22,7 @@ public sealed class FinalizerFreeDecodeTests
         void Move(int step)
         {
             z[step % 8] = Math.Sin(step);
-            explorer.Decode([z]).ToPng(columns: 1).Should().NotBeEmpty();
+            explorer.DecodeAsync([z]).GetAwaiter().GetResult().ToPng(columns: 1).Should().NotBeEmpty();
         }
 
         for (int step = 0; step < 20; step++)

@@ -18,6 +18,8 @@ internal sealed class TorchSharpItemScorer(string folder) : IItemScorer
 
     public string InputUnits => "pixel values 0-255";
 
+    public InputRange? Range { get; } = new(0, 255);
+
     public string Description => $"{folder} on TorchSharp";
 
     public ScoreResponse Score(float[][] items)

@@ -35,6 +35,7 @@ internal static class ExploreCommand
             }
 
             var serverOptions = new ExplorerServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port) };
+            using ExplorerServer server = Listen(serverOptions);
             using SavedModel saved = SavedModel.Load(result.GetValue(model)!);
             ConditionLabels.RequireUnconditional(saved, "explore");
             saved.Model.to(Enum.Parse<ComputeDevice>(result.GetValue(device)!, ignoreCase: true).ToTorchDevice());
@@ -45,20 +46,36 @@ internal static class ExploreCommand
             {
                 AnomalyScoring = new Evaluation.AnomalyScorerOptions { RelativeToPerfectFit = true, Seed = (ulong)result.GetValue(seed) },
             });
-            Serve(explorer, serverOptions, result.GetValue(open)).GetAwaiter().GetResult();
+            Serve(server, explorer, result.GetValue(open)).GetAwaiter().GetResult();
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static async Task Serve(LatentExplorer explorer, ExplorerServerOptions options, bool openBrowser)
+    /// <summary>
+    /// Binds the address and port before the model and data are read, so that a port in use or an address this machine
+    /// does not have fails in a moment, naming the options, instead of after encoding the whole test set.
+    /// </summary>
+    private static ExplorerServer Listen(ExplorerServerOptions options)
     {
         if (!options.IsLoopback)
         {
             Console.Error.WriteLine($"warning: listening on {options.Host}: other machines that reach this one can use the model (there is no login). Use --host 127.0.0.1 to keep it local.");
         }
 
-        await using ExplorerServer server = await ExplorerServer.StartAsync(explorer, options);
+        try
+        {
+            return ExplorerServer.ListenAsync(options).GetAwaiter().GetResult();
+        }
+        catch (IOException exception)
+        {
+            throw new UsageException($"--host {options.Host} --port {options.Port}: cannot listen there ({exception.Message}); choose another port (0 picks a free one) or an address of this machine.");
+        }
+    }
+
+    private static async Task Serve(ExplorerServer server, LatentExplorer explorer, bool openBrowser)
+    {
+        server.Serve(explorer);
         Console.WriteLine($"Explorer: {server.Url}");
         Console.WriteLine("Press Ctrl-C to stop.");
         if (openBrowser)
