@@ -29,6 +29,19 @@ public sealed class TrainOptionCheckTests : IDisposable
     }
 
     [Fact]
+    public void A_model_above_the_parameter_limit_is_refused_before_it_is_built_and_the_limit_can_be_raised()
+    {
+        string csv = Table();
+        var huge = VaeProcess.Run("train", "--data", csv, "--hidden", "1000000", "100000", "--out", Path.Combine(folder, "huge"));
+        var small = VaeProcess.Run("train", "--data", csv, "--hidden", "64", "--max-parameters", "100", "--out", Path.Combine(folder, "small"));
+
+        huge.ExitCode.Should().Be(2, huge.Error);
+        huge.Error.Should().Contain("describe a model of at least 2E+11 parameters").And.Contain("GiB").And.Contain("--max-parameters");
+        small.ExitCode.Should().Be(2, small.Error);
+        small.Error.Should().Contain("the limit is 100");
+    }
+
+    [Fact]
     public void A_fresh_run_into_a_run_folder_is_refused_unless_overwrite_is_given()
     {
         string run = Path.Combine(folder, "run");

@@ -45,6 +45,7 @@ internal static class TrainCommand
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the gradients' total norm to this value (off by default)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint, with its options (--epochs may raise the total)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
+        var maxParameters = new Option<long>("--max-parameters") { Description = "Refuse to build a model of more parameters than this (each takes 4 bytes, and about 4 times that while training with Adam).", DefaultValueFactory = _ => DefaultMaxParameters };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in an --out folder that already holds one (its metrics, checkpoint and model are lost)." };
         var klWarmup = new Option<int>("--kl-warmup") { Description = "KL warm-up: the KL weight rises linearly from 0 to β over this many epochs (0: off).", DefaultValueFactory = _ => 0 };
         var freeBits = new Option<double>("--free-bits") { Description = "Free bits: a floor, in nats per latent dimension, under each dimension's batch-mean KL in the loss (0: off).", DefaultValueFactory = _ => 0.0 };
@@ -55,7 +56,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard, overwrite,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard, overwrite, maxParameters,
         };
         command.SetAction(result =>
         {
@@ -64,7 +65,7 @@ internal static class TrainCommand
             {
                 // A resumed run keeps its saved options: refuse any other than those it can honour, rather than ignore them.
                 string[] ignored = command.Options
-                    .Where(option => option != resume && option != epochs && option != quiet && option != metrics && option != tensorBoard && option != device)
+                    .Where(option => option != resume && option != epochs && option != quiet && option != metrics && option != tensorBoard && option != device && option != maxParameters)
                     .Where(option => result.GetResult(option) is { Implicit: false })
                     .Select(option => option.Name)
                     .ToArray();
@@ -82,7 +83,7 @@ internal static class TrainCommand
                 }
 
                 string resumeDevice = result.GetResult(device) is { Implicit: false } ? result.GetValue(device)! : saved.Device;
-                return Run(saved with { Epochs = total, Device = resumeDevice, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder);
+                return Run(saved with { Epochs = total, Device = resumeDevice, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder, result.GetValue(maxParameters));
             }
 
             string? explicitOut = result.GetValue(output);
@@ -125,7 +126,8 @@ internal static class TrainCommand
                 result.GetValue(condition) == "label",
                 result.GetValue(tensorBoard)),
             interrupts,
-            resumeFrom: null);
+            resumeFrom: null,
+            result.GetValue(maxParameters));
         });
         return command;
     }
@@ -149,7 +151,10 @@ internal static class TrainCommand
         }
     }
 
-    private static int Run(TrainSettings settings, Interrupts interrupts, string? resumeFrom)
+    /// <summary>The default of --max-parameters: 2^28 parameters, 1 GiB of float32 weights.</summary>
+    private const long DefaultMaxParameters = 1L << 28;
+
+    private static int Run(TrainSettings settings, Interrupts interrupts, string? resumeFrom, long maxParameters)
     {
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
@@ -199,6 +204,14 @@ internal static class TrainCommand
             GaussianVariance = settings.Variance,
             ConditionSize = data.Train is IConditionedDataset labels ? labels.ConditionSize : 0,
         });
+
+        double parameters = SavedModel.MinimumParameterCount(architecture);
+        if (parameters > maxParameters)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--hidden {string.Join(' ', settings.Hidden)} and --latent {settings.Latent} on items of {string.Join("x", architecture.InputShape)} describe a model of at least {parameters:G4} parameters ({parameters * 4 / (1L << 30):F1} GiB of weights, about four times that to train); the limit is {maxParameters} (--max-parameters raises it)."));
+        }
 
         manual_seed(settings.Seed);
         using VariationalAutoencoder vae = Build(architecture);

@@ -230,8 +230,11 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         }
     }
 
-    /// <summary>A lower bound on the parameters the architecture builds, in double precision so that absurd sizes cannot overflow.</summary>
-    private static double MinimumParameterCount(VaeArchitecture architecture)
+    /// <summary>
+    /// A lower bound on the parameters a built-in architecture builds (0 for custom modules, whose size only their
+    /// factory knows), in double precision so that absurd sizes cannot overflow; the condition's inputs count too.
+    /// </summary>
+    internal static double MinimumParameterCount(VaeArchitecture architecture)
     {
         static double Linear(double inputs, double outputs) => (inputs * outputs) + outputs;
         static double Layers(double[] widths) => widths.Zip(widths.Skip(1), Linear).Sum();
@@ -241,12 +244,13 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         }
 
         double latent = architecture.LatentSize;
+        double decoderInputs = latent + architecture.ConditionSize; // a conditional decoder reads [z, c]
         double elements = architecture.InputShape.Aggregate(1d, (product, size) => product * size);
         if (architecture.Kind != ModelKind.Conv)
         {
             // Encoder E → h1 … hk, the μ and log σ² heads hk → D, decoder D → hk … h1 → E.
             double[] encoder = [elements, .. architecture.HiddenSizes.Select(size => (double)size)];
-            double[] decoder = [latent, .. architecture.HiddenSizes.Reverse().Select(size => (double)size), elements];
+            double[] decoder = [decoderInputs, .. architecture.HiddenSizes.Reverse().Select(size => (double)size), elements];
             return Layers(encoder) + (2 * Linear(encoder[^1], latent)) + Layers(decoder);
         }
 
@@ -260,8 +264,8 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         double flattened = new ConvEncoderOptions().Channels[^1] * Math.Floor(architecture.InputShape[1] / scale) * Math.Floor(architecture.InputShape[2] / scale);
         double map = new ConvTransposeDecoderOptions().Channels[0] * Math.Floor(architecture.InputShape[1] / scale) * Math.Floor(architecture.InputShape[2] / scale);
         double encoded = feature > 0 ? feature : flattened;
-        double decoded = feature > 0 ? feature : latent;
-        return (feature > 0 ? Linear(flattened, feature) + Linear(latent, feature) : 0) + (2 * Linear(encoded, latent)) + Linear(decoded, map);
+        double decoded = feature > 0 ? feature : decoderInputs;
+        return (feature > 0 ? Linear(flattened, feature) + Linear(decoderInputs, feature) : 0) + (2 * Linear(encoded, latent)) + Linear(decoded, map);
     }
 
     private sealed record ModelDescription(int FormatVersion, VaeArchitecture? Architecture, Dictionary<string, string>? Metadata, string? WeightsSha256 = null);

@@ -26,6 +26,18 @@ public sealed class SavedModelIntegrityTests : IDisposable
     }
 
     [Fact]
+    public void A_tampered_condition_size_is_refused_by_the_size_check_before_the_model_is_built()
+    {
+        Save();
+        string description = Path.Combine(folder, "model.json");
+        File.WriteAllText(description, File.ReadAllText(description).Replace("\"conditionSize\": 0", "\"conditionSize\": 5000000", StringComparison.Ordinal));
+
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        FluentActions.Invoking(() => SavedModel.Load(folder)).Should().Throw<ModelFormatException>().WithMessage("*weights.bin*cannot hold*");
+        (GC.GetTotalAllocatedBytes(precise: true) - before).Should().BeLessThan(10_000_000, "a 5 000 000-wide decoder input is never allocated");
+    }
+
+    [Fact]
     public void A_symbolic_link_to_the_weights_is_followed()
     {
         Save();
