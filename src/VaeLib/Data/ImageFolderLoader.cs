@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -20,6 +21,9 @@ public static class ImageFolderLoader
     /// <summary>The most pixels a source image may declare; larger headers are taken as corrupt rather than decoded.</summary>
     public const long MaxSourcePixels = 100_000_000;
 
+    /// <summary>Images above this many pixels (16 M, 64 MB decoded) are decoded one at a time.</summary>
+    private const long LargeImagePixels = 16_000_000;
+
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
 
     /// <summary>Loads every image under a folder as a labelled data set.</summary>
@@ -37,7 +41,10 @@ public static class ImageFolderLoader
             throw DataFormatException.For(folder, "folder not found.");
         }
 
+        // Links to folders are not followed, at the top or below: a link to a parent would load images twice, and a
+        // cycle of links would never end. Links to files are read as the files.
         var classes = Directory.EnumerateDirectories(folder)
+            .Where(directory => !IsLink(directory))
             .Select(directory => (Name: Path.GetFileName(directory), Files: ImagesIn(directory, SearchOption.AllDirectories)))
             .Where(entry => entry.Files.Length > 0)
             .OrderBy(entry => entry.Name, StringComparer.Ordinal)
@@ -64,7 +71,14 @@ public static class ImageFolderLoader
         var bytes = new byte[(long)files.Length * pixelsPerImage];
         try
         {
-            Parallel.For(0, files.Length, i => Decode(files[i].File, options, bytes.AsSpan(i * pixelsPerImage, pixelsPerImage)));
+            // One decode per core, and one large image at a time: memory stays near one large image's pixels
+            // (at most MaxSourcePixels × 4 bytes) plus a small one per core, whatever the folder holds.
+            var largeImages = new object();
+            Parallel.For(
+                0,
+                files.Length,
+                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                i => Decode(files[i].File, options, bytes.AsSpan(i * pixelsPerImage, pixelsPerImage), largeImages));
         }
         catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(inner => inner is DataFormatException) is DataFormatException first)
         {
@@ -77,13 +91,19 @@ public static class ImageFolderLoader
         return new ImageDataset(images, files.Select(file => file.Label).ToArray(), classes.Select(entry => entry.Name).ToArray());
     }
 
+    private static bool IsLink(string directory) => new DirectoryInfo(directory).LinkTarget is not null;
+
     private static string[] ImagesIn(string directory, SearchOption search) =>
-        Directory.EnumerateFiles(directory, "*", search)
+        new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.ToFullPath(), new EnumerationOptions { RecurseSubdirectories = search == SearchOption.AllDirectories, IgnoreInaccessible = true })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory,
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => !entry.Attributes.HasFlag(FileAttributes.ReparsePoint),
+        }
             .Where(file => Extensions.Contains(Path.GetExtension(file), StringComparer.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-    private static SKBitmap DecodeWhole(string path)
+    private static SKBitmap DecodeWhole(string path, object largeImages)
     {
         using SKCodec? codec = SKCodec.Create(path);
         if (codec is null)
@@ -99,6 +119,19 @@ public static class ImageFolderLoader
         }
 
         info = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul);
+        if ((long)info.Width * info.Height <= LargeImagePixels)
+        {
+            return Pixels(path, codec, info);
+        }
+
+        lock (largeImages)
+        {
+            return Pixels(path, codec, info);
+        }
+    }
+
+    private static SKBitmap Pixels(string path, SKCodec codec, SKImageInfo info)
+    {
         var bitmap = new SKBitmap(info);
         SKCodecResult result = codec.GetPixels(info, bitmap.GetPixels());
         if (result != SKCodecResult.Success)
@@ -111,9 +144,9 @@ public static class ImageFolderLoader
         return bitmap;
     }
 
-    private static void Decode(string path, ImageFolderOptions options, Span<byte> output)
+    private static void Decode(string path, ImageFolderOptions options, Span<byte> output, object largeImages)
     {
-        using SKBitmap decoded = DecodeWhole(path);
+        using SKBitmap decoded = DecodeWhole(path, largeImages);
 
         // Drawing into a premultiplied RGBA bitmap resizes, converts every source format and composes alpha over black.
         var info = new SKImageInfo(options.Width, options.Height, SKColorType.Rgba8888, SKAlphaType.Premul);

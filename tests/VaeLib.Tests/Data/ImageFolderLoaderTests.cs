@@ -17,6 +17,24 @@ public class ImageFolderLoaderTests
     }
 
     [Fact]
+    public async Task Links_to_folders_are_not_followed_so_a_loop_ends_and_nothing_loads_twice()
+    {
+        using var folder = new TempFolder("links");
+        WriteImage(folder.File("red/1.png"), new SKColor(255, 0, 0));
+        WriteImage(folder.File("blue/1.png"), new SKColor(0, 0, 255));
+        Directory.CreateSymbolicLink(folder.File("red/loop"), folder.Path);      // a cycle back to the root
+        Directory.CreateSymbolicLink(folder.File("again"), folder.File("red"));  // a second name for a class
+        File.CreateSymbolicLink(folder.File("blue/2.png"), folder.File("red/1.png")); // a link to a file is read
+
+        Task<ImageDataset> load = Task.Run(() => ImageFolderLoader.Load(folder.Path, new ImageFolderOptions { Width = 4, Height = 4 }));
+
+        (await Task.WhenAny(load, Task.Delay(TimeSpan.FromSeconds(20)))).Should().BeSameAs(load, "a cycle of links must not make loading endless");
+        using ImageDataset images = await load;
+        images.LabelNames.Should().Equal("blue", "red");
+        images.Labels.Should().Equal(0, 0, 1);
+    }
+
+    [Fact]
     public void Sub_folders_are_sorted_labels_and_images_are_resized_to_grayscale_or_rgb()
     {
         using var folder = new TempFolder("shapes");
