@@ -41,12 +41,12 @@ public sealed class LoaderFuzzTests : IDisposable
     }
 
     [Fact]
-    public void Csv_with_500_random_byte_flips_loads_or_is_refused_naming_the_file()
+    public void Csv_with_2000_random_byte_flips_loads_or_is_refused_naming_the_file()
     {
         string path = folder.File("data.csv");
         byte[] valid = Encoding.UTF8.GetBytes(ValidCsv);
         var random = new Random(500);
-        var inputs = Enumerable.Range(0, 500).Select(i =>
+        var inputs = Enumerable.Range(0, 2000).Select(i =>
         {
             byte[] bytes = (byte[])valid.Clone();
             int position = random.Next(bytes.Length);
@@ -56,7 +56,7 @@ public sealed class LoaderFuzzTests : IDisposable
 
         FuzzOutcomes outcomes = TryAll(path, inputs, () => LoadCsv(path, new CsvOptions { LabelColumn = "label" }));
 
-        outcomes.Total.Should().Be(500);
+        outcomes.Total.Should().Be(2000);
         outcomes.Refused.Should().BeGreaterThan(0);
     }
 
