@@ -106,6 +106,11 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
 
         string[] header = Split(path, lines[headerIndex], headerIndex + 1, options.Separator).Select(name => name.Trim()).ToArray();
         CheckHeader(path, header);
+        if (header.Length > options.MaxColumns)
+        {
+            throw DataFormatException.For(path, $"has {header.Length} columns; at most {options.MaxColumns} are read (CsvOptions.MaxColumns raises the limit).");
+        }
+
         int labelIndex = -1;
         if (options.LabelColumn is not null)
         {

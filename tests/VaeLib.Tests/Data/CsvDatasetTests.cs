@@ -12,6 +12,20 @@ public class CsvDatasetTests
     private static bool Close(float a, float b) => Math.Abs(a - b) < 1e-5;
 
     [Fact]
+    public void A_file_wider_than_the_column_limit_is_refused_after_its_header_and_the_limit_can_be_raised()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("wide.csv");
+        string[] names = Enumerable.Range(0, 10_001).Select(i => $"c{i}").ToArray();
+        File.WriteAllText(path, string.Join(',', names) + "\n" + string.Join(',', names.Select(_ => "1")) + "\n" + string.Join(',', names.Select(_ => "2")) + "\n");
+
+        FluentActions.Invoking(() => CsvDataset.Load(path)).Should().Throw<DataFormatException>()
+            .WithMessage($"{path}: has 10001 columns; at most 10000 are read (CsvOptions.MaxColumns raises the limit).");
+        using CsvDataset wide = CsvDataset.Load(path, new CsvOptions { MaxColumns = 20_000 });
+        wide.ItemShape.Should().Equal(10_001);
+    }
+
+    [Fact]
     public void Columns_are_standardized_by_hand_computed_statistics_with_missing_cells_at_zero_and_masked()
     {
         using var folder = new TempFolder();
