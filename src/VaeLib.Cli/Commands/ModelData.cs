@@ -20,6 +20,12 @@ internal static class ModelData
             ? Binarization.Static
             : Binarization.None;
         int imageSize = int.TryParse(facts.GetValueOrDefault("image_size"), out int size) ? size : 28;
+        if (imageSize is < 4 or > 1024)
+        {
+            // A fault of the saved model (exit 1), not of the command line: vae train accepts sides from 4 to 1024 only.
+            throw new ModelFormatException($"The model's metadata 'image_size' is {imageSize}; vae train records a side from 4 to 1024, so its model.json is damaged.");
+        }
+
         ImageColor color = Enum.TryParse(facts.GetValueOrDefault("color"), ignoreCase: true, out ImageColor storedColor) ? storedColor : ImageColor.Grayscale;
         // A table is read with the statistics and label column saved with the model, never its own: scores, codes and
         // imputations of another file must be in the units the model was trained in.

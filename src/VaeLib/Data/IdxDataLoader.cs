@@ -61,7 +61,16 @@ public static class IdxDataLoader
         ImageDataset train = LoadPair(folder, "train", labelNames);
         try
         {
-            return new DataSplits(train, LoadPair(folder, "t10k", labelNames));
+            ImageDataset test = LoadPair(folder, "t10k", labelNames);
+            if (!test.ItemShape.SequenceEqual(train.ItemShape))
+            {
+                // A data fault (exit 1 in the CLI), found here rather than as an argument error when training starts.
+                string testShape = string.Join("×", test.ItemShape), trainShape = string.Join("×", train.ItemShape);
+                test.Dispose();
+                throw DataFormatException.For(folder, $"the t10k images are {testShape} but the train images are {trainShape}; both splits must have one image size.");
+            }
+
+            return new DataSplits(train, test);
         }
         catch
         {

@@ -28,6 +28,17 @@ public class IdxDataLoaderTests
     }
 
     [Fact]
+    public void Train_and_test_images_of_different_sizes_are_a_data_fault_naming_the_folder()
+    {
+        using var folder = new TempFolder("mismatch");
+        IdxFiles.WriteSet(folder.Path, gzipped: false);
+        File.WriteAllBytes(folder.File("t10k-images-idx3-ubyte"), IdxFiles.Images(2, 6, 5));
+
+        FluentActions.Invoking(() => IdxDataLoader.Load(folder.Path)).Should().Throw<DataFormatException>()
+            .WithMessage($"{folder.Path}*t10k images are 1×6×5 but the train images are 1×4×5*");
+    }
+
+    [Fact]
     public void Gzip_is_detected_by_its_magic_bytes_not_the_name_and_fashion_folders_get_fashion_names()
     {
         using var folder = new TempFolder("Fashion-MNIST-copy");
