@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using VaeLib.Persistence;
 
@@ -56,26 +55,8 @@ public sealed class KillDuringWriteTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static int RunKilledAtRename(int rename, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("strace") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { "-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2", "-e", $"inject=rename,renameat,renameat2:signal=SIGKILL:when={rename}", "dotnet", Path.Combine(AppContext.BaseDirectory, "vae.dll") }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"vae {string.Join(' ', arguments)} under strace did not finish in 2 minutes.");
-        }
-
-        _ = output.Result + error.Result;
-        return process.ExitCode;
-    }
+    private static int RunKilledAtRename(int rename, params string[] arguments) =>
+        VaeProcess.RunUnder(["strace", "-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2", "-e", $"inject=rename,renameat,renameat2:signal=SIGKILL:when={rename}"], arguments).ExitCode;
 
     private static void CopyFolder(string source, string target)
     {

@@ -5,14 +5,22 @@ namespace VaeLib.Cli.Tests;
 /// <summary>Runs the built <c>vae</c> program as a user would, and captures what it prints.</summary>
 internal static class VaeProcess
 {
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
+    public static (int ExitCode, string Output, string Error) Run(params string[] arguments) => RunUnder([], arguments);
+
+    /// <summary>Runs vae under another program (e.g. strace and its options) that is given vae's command line.</summary>
+    public static (int ExitCode, string Output, string Error) RunUnder(string[] wrapper, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(wrapper.Length == 0 ? "dotnet" : wrapper[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (string argument in wrapper.Skip(1).Concat(wrapper.Length == 0 ? [] : ["dotnet"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vae.dll"));
         foreach (string argument in arguments)
         {
