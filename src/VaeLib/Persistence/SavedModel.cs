@@ -188,16 +188,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     /// <summary>The description's text, refused before reading when it is not a regular file or larger than <see cref="MaxDescriptionBytes"/>.</summary>
     private static string ReadDescription(string descriptionPath)
     {
-        long length = FileSet.RegularFileLength(descriptionPath)
-            ?? throw new ModelFormatException($"{descriptionPath}: not a valid model description: it is empty or not a regular file.");
-        if (length > MaxDescriptionBytes)
-        {
-            throw new ModelFormatException($"{descriptionPath}: not a valid model description: it is {length} bytes; a model description is at most {MaxDescriptionBytes} bytes.");
-        }
-
-        // Read no more than the limit even if the file grows meanwhile.
-        using FileStream stream = File.OpenRead(descriptionPath);
-        using var reader = new StreamReader(new BoundedReadStream(stream, MaxDescriptionBytes), System.Text.Encoding.UTF8);
+        using var reader = new StreamReader(FileSet.OpenDescription(descriptionPath, MaxDescriptionBytes, "model description"), System.Text.Encoding.UTF8);
         return reader.ReadToEnd();
     }
 

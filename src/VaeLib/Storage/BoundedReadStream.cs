@@ -1,6 +1,6 @@
 namespace VaeLib.Storage;
 
-/// <summary>Reads a stream up to a number of bytes and then ends, so that a file that grows while it is read cannot exhaust memory.</summary>
+/// <summary>Reads a stream up to a number of bytes and then ends, so that a file that grows while it is read cannot exhaust memory; disposing it disposes the stream it reads.</summary>
 internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
 {
     private long read;
@@ -54,4 +54,15 @@ internal sealed class BoundedReadStream(Stream inner, long limit) : Stream
 
     /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }

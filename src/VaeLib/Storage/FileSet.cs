@@ -148,6 +148,27 @@ internal static class FileSet
         throw new ModelFormatException($"{path}: checksum mismatch: the file is damaged or was replaced ({descriptionName} records SHA-256 {expectedChecksum.ToLowerInvariant()}).");
     }
 
+    /// <summary>
+    /// Opens a description file for reading, refused before it is read when it is not a non-empty regular file (a
+    /// FIFO would block) or is larger than <paramref name="maxBytes"/>; the stream ends at that limit even if the
+    /// file grows meanwhile.
+    /// </summary>
+    /// <param name="path">The description file.</param>
+    /// <param name="maxBytes">The largest description read.</param>
+    /// <param name="what">What the file is, for messages ("model description").</param>
+    /// <exception cref="ModelFormatException">The file is empty, not a regular file, or too large.</exception>
+    public static Stream OpenDescription(string path, long maxBytes, string what)
+    {
+        long length = RegularFileLength(path)
+            ?? throw new ModelFormatException($"{path}: not a valid {what}: it is empty or not a regular file.");
+        if (length > maxBytes)
+        {
+            throw new ModelFormatException($"{path}: not a valid {what}: it is {length} bytes; a {what} is at most {maxBytes} bytes.");
+        }
+
+        return new BoundedReadStream(File.OpenRead(path), maxBytes);
+    }
+
     /// <summary>The length of the non-empty regular file at a path, following symbolic links; null when there is none (missing, empty, a folder, a FIFO or a device).</summary>
     public static long? RegularFileLength(string path)
     {

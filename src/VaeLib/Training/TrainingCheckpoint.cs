@@ -79,17 +79,10 @@ internal sealed record TrainingCheckpoint(
 
     private static TrainingCheckpoint ReadDescription(string path)
     {
-        long length = FileSet.RegularFileLength(path)
-            ?? throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: it is empty or not a regular file.");
-        if (length > MaxDescriptionBytes)
-        {
-            throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: it is {length} bytes; at most {MaxDescriptionBytes} are read.");
-        }
-
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<TrainingCheckpoint>(new BoundedReadStream(stream, MaxDescriptionBytes), Json)
+            using Stream stream = FileSet.OpenDescription(path, MaxDescriptionBytes, "checkpoint description");
+            return JsonSerializer.Deserialize<TrainingCheckpoint>(stream, Json)
                 ?? throw new Persistence.ModelFormatException($"{path}: not a valid checkpoint description: it is null.");
         }
         catch (JsonException exception)
