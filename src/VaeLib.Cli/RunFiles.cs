@@ -1,8 +1,19 @@
+using VaeLib.Persistence;
+
 namespace VaeLib.Cli;
 
 /// <summary>Run folders of <c>vae train</c>.</summary>
 internal static class RunFiles
 {
+    /// <summary>The run's options, read by <c>--resume</c>.</summary>
+    public const string OptionsFileName = "options.json";
+
+    /// <summary>The per-epoch metrics.</summary>
+    public const string MetricsFileName = "metrics.jsonl";
+
+    /// <summary>The training checkpoint's folder inside the run folder.</summary>
+    public const string CheckpointFolderName = "checkpoint";
+
     /// <summary>A new run folder under runs/ named after the time, with a suffix if that name is taken.</summary>
     public static string NewRunFolder()
     {
@@ -14,5 +25,22 @@ internal static class RunFiles
         }
 
         return folder;
+    }
+
+    /// <summary>The files of a previous run that <paramref name="folder"/> holds (empty when none, or when it does not exist).</summary>
+    public static IReadOnlyList<string> RunFilesIn(string folder)
+    {
+        string[] names = [OptionsFileName, MetricsFileName, SavedModel.DescriptionFileName, CheckpointFolderName];
+        return names.Where(name => Path.Exists(Path.Combine(folder, name))).ToArray();
+    }
+
+    /// <summary>Deletes the run folder's checkpoint, if any.</summary>
+    public static void DeleteCheckpoint(string folder)
+    {
+        string checkpoint = Path.Combine(folder, CheckpointFolderName);
+        if (Directory.Exists(checkpoint))
+        {
+            Directory.Delete(checkpoint, recursive: true);
+        }
     }
 }

@@ -51,22 +51,27 @@ internal static class TrainCommand
         condition.AcceptOnlyFromAmong("none", "label");
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "Also write TensorBoard event files to this folder: losses per epoch and, for images, samples and reconstructions (view with 'tensorboard --logdir DIR')." };
 
+        var overwrite = new Option<bool>("--overwrite") { Description = "Train into an --out folder that already holds a run, replacing it (its checkpoint is deleted before training starts)." };
+        var maxParameters = ModelCommandOptions.MaxParametersOption("A larger model is refused before it is allocated.");
+
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, overwrite, quiet, klWarmup, freeBits, samples, condition, tensorBoard, maxParameters,
         };
+
+        // What a run is: the options --resume keeps from options.json and refuses to change.
+        (Option Option, Func<TrainSettings, object?> Value)[] runOptions =
+        [
+            (data, s => s.Data), (binarize, s => s.Binarize), (imageSize, s => s.ImageSize), (color, s => s.Color), (labelColumn, s => s.LabelColumn),
+            (model, s => s.Model), (hidden, s => s.Hidden), (latent, s => s.Latent), (likelihood, s => s.Likelihood), (variance, s => s.Variance),
+            (condition, s => s.ConditionOnLabels ? "label" : "none"), (batch, s => s.Batch), (learningRate, s => s.LearningRate), (beta, s => s.Beta),
+            (klWarmup, s => s.KlWarmup), (freeBits, s => s.FreeBits), (samples, s => s.Samples), (maxGradNorm, s => s.MaxGradNorm),
+            (checkpointEvery, s => s.CheckpointEvery), (seed, s => s.Seed),
+        ];
         command.SetAction(result =>
         {
             string? resumeFolder = result.GetValue(resume);
-            if (resumeFolder is not null)
-            {
-                TrainSettings saved = ReadSettings(resumeFolder);
-                int total = result.GetResult(epochs) is { Implicit: false } ? result.GetValue(epochs) : saved.Epochs;
-                return Run(saved with { Epochs = total, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder);
-            }
-
-            return Run(
-            new TrainSettings(
+            var given = new TrainSettings(
                 result.GetValue(data)!,
                 result.GetValue(binarize)!,
                 result.GetValue(imageSize),
@@ -83,7 +88,7 @@ internal static class TrainCommand
                 result.GetValue(variance),
                 result.GetValue(device)!,
                 result.GetValue(seed),
-                result.GetValue(output) ?? RunFiles.NewRunFolder(),
+                result.GetValue(output) ?? resumeFolder ?? RunFiles.NewRunFolder(),
                 result.GetValue(metrics),
                 result.GetValue(checkpointEvery),
                 result.GetValue(maxGradNorm),
@@ -92,33 +97,97 @@ internal static class TrainCommand
                 result.GetValue(freeBits),
                 result.GetValue(samples),
                 result.GetValue(condition) == "label",
-                result.GetValue(tensorBoard)),
-            interrupts,
-            resumeFrom: null);
+                result.GetValue(tensorBoard));
+            long limit = result.GetValue(maxParameters);
+            if (resumeFolder is null)
+            {
+                bool replace = result.GetValue(overwrite);
+                IReadOnlyList<string> previous = RunFiles.RunFilesIn(given.Out);
+                if (previous.Count > 0 && !replace)
+                {
+                    throw new UsageException($"{given.Out} already holds a training run ({string.Join(", ", previous)}); give --overwrite to replace it, or --resume {given.Out} to continue it.");
+                }
+
+                return Run(given, interrupts, new RunStart(ResumeFrom: null, Replace: replace && previous.Count > 0, limit));
+            }
+
+            if (result.GetValue(overwrite))
+            {
+                throw new UsageException("--overwrite and --resume contradict each other: --resume continues the run, --overwrite replaces it.");
+            }
+
+            if (result.GetResult(output) is { Implicit: false } && Path.GetFullPath(given.Out) != Path.GetFullPath(resumeFolder))
+            {
+                throw new UsageException($"--out {given.Out}: a resumed run stays in its folder, {resumeFolder}; leave --out out.");
+            }
+
+            TrainSettings saved = ReadSettings(resumeFolder, runOptions);
+            string[] changed = runOptions
+                .Where(entry => result.GetResult(entry.Option) is { Implicit: false } && Format(entry.Value(given)) != Format(entry.Value(saved)))
+                .Select(entry => $"{entry.Option.Name} {Format(entry.Value(given))} (the run's is {Format(entry.Value(saved))})")
+                .ToArray();
+            if (changed.Length > 0)
+            {
+                throw new UsageException($"--resume continues {resumeFolder} with the options it was started with and cannot change {string.Join(", ", changed)}. Leave them out, or start a new run with --out.");
+            }
+
+            string kept = string.Join(' ', runOptions.Where(entry => entry.Value(saved) is not null).Select(entry => $"{entry.Option.Name} {Format(entry.Value(saved))}"));
+            TrainSettings settings = saved with
+            {
+                Epochs = result.GetResult(epochs) is { Implicit: false } ? given.Epochs : saved.Epochs,
+                Device = result.GetResult(device) is { Implicit: false } ? given.Device : saved.Device,
+                Out = resumeFolder,
+                Quiet = given.Quiet,
+                Metrics = given.Metrics,
+                TensorBoard = given.TensorBoard ?? saved.TensorBoard,
+            };
+            return Run(settings, interrupts, new RunStart(resumeFolder, Replace: false, limit, kept));
         });
         return command;
     }
 
-    private static TrainSettings ReadSettings(string folder)
+    /// <summary>An option's value as the command line spells it, to compare a resumed run's options and to show them.</summary>
+    private static string Format(object? value) => value switch
     {
-        string path = Path.Combine(folder, "options.json");
+        null => "(none)",
+        int[] sizes => string.Join(' ', sizes),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static TrainSettings ReadSettings(string folder, IEnumerable<(Option Option, Func<TrainSettings, object?> Value)> runOptions)
+    {
+        string path = Path.Combine(folder, RunFiles.OptionsFileName);
         if (!File.Exists(path))
         {
             throw new ModelFormatException($"{folder}: not a vae train run folder (no options.json).");
         }
 
+        TrainSettings settings;
         try
         {
-            return JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Json)
+            settings = JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Json)
                 ?? throw new ModelFormatException($"{path}: the file is empty.");
         }
         catch (JsonException exception)
         {
             throw new ModelFormatException($"{path}: not valid run options: {exception.Message}", exception);
         }
+
+        // The same ranges as on the command line, so a damaged file is refused as the file it is.
+        foreach ((Option option, Func<TrainSettings, object?> value) in runOptions.Append((new Option<int>("--epochs"), s => s.Epochs)))
+        {
+            if (OptionLimits.Problem("train", option.Name, value(settings)) is { } problem)
+            {
+                throw new ModelFormatException($"{path}: not valid run options: {problem}");
+            }
+        }
+
+        return settings;
     }
 
-    private static int Run(TrainSettings settings, Interrupts interrupts, string? resumeFrom)
+    private static int Run(TrainSettings settings, Interrupts interrupts, RunStart start)
     {
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
@@ -126,11 +195,6 @@ internal static class TrainCommand
         if (settings.Model == "conv" && settings.Hidden.Length > 1)
         {
             throw new UsageException("--hidden takes one size with --model conv (the dense layer after the convolutions).");
-        }
-
-        if (settings.ImageSize is < 4 or > 1024)
-        {
-            throw new UsageException($"--image-size must be between 4 and 1024; found {settings.ImageSize}.");
         }
 
         OpenedData opened = DataSources.Open(
@@ -148,7 +212,7 @@ internal static class TrainCommand
                 Beta = settings.Beta,
                 Seed = (ulong)settings.Seed,
                 Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
-                CheckpointDirectory = Path.Combine(settings.Out, "checkpoint"),
+                CheckpointDirectory = Path.Combine(settings.Out, RunFiles.CheckpointFolderName),
                 CheckpointEvery = settings.CheckpointEvery,
                 CheckpointOnCancel = true,
                 MaxGradientNorm = settings.MaxGradNorm,
@@ -172,20 +236,34 @@ internal static class TrainCommand
             throw new UsageException(exception.Message);
         }
 
+        CheckSize(architecture, settings, start.MaxParameters);
         manual_seed(settings.Seed);
-        using VariationalAutoencoder vae = Build(architecture);
+        using VariationalAutoencoder vae = Build(architecture, start.MaxParameters);
         using var trainer = new Trainer(vae, options);
-        if (resumeFrom is not null)
+        if (start.ResumeFrom is not null)
         {
             trainer.LoadCheckpoint(options.CheckpointDirectory);
-            console.Line($"Resuming {resumeFrom} after epoch {trainer.CompletedEpochs} of {settings.Epochs}.");
+            if (settings.Epochs < trainer.CompletedEpochs)
+            {
+                throw new UsageException($"--epochs {settings.Epochs}: {start.ResumeFrom} has completed {trainer.CompletedEpochs} epochs already, and --resume only adds epochs; give --epochs {trainer.CompletedEpochs} or more.");
+            }
+
+            console.Line($"Resuming {start.ResumeFrom} after epoch {trainer.CompletedEpochs} of {settings.Epochs}, with the run's options: {start.KeptOptions}.");
+        }
+
+        if (start.Replace)
+        {
+            // Deleted only now that the data and the model are ready, and before options.json changes, so a later
+            // --resume can never continue the old run's checkpoint under the new options.
+            RunFiles.DeleteCheckpoint(settings.Out);
+            console.Line($"Replacing the run in {settings.Out} (--overwrite).");
         }
 
         Directory.CreateDirectory(settings.Out);
-        AtomicFile.Write(Path.Combine(settings.Out, "options.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
+        AtomicFile.Write(Path.Combine(settings.Out, RunFiles.OptionsFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
         console.Line($"Training a {settings.Model} VAE on {data.Source}: {data.Train.Count} training and {data.Test.Count} test items of {string.Join("x", data.Train.ItemShape)}, latent {settings.Latent}, on {trainer.Device.type}.");
 
-        string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, "metrics.jsonl")] : [Path.Combine(settings.Out, "metrics.jsonl"), settings.Metrics];
+        string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, RunFiles.MetricsFileName)] : [Path.Combine(settings.Out, RunFiles.MetricsFileName), settings.Metrics];
         TrainingHistory history;
         using (var metrics = new MetricsWriter(metricPaths, trainer.History))
         using (interrupts.Capture())
@@ -235,17 +313,32 @@ internal static class TrainCommand
         return history.WasCancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 
-    private static VariationalAutoencoder Build(VaeArchitecture architecture)
+    /// <summary>Refuses, before anything is allocated, a model above the parameter limit, with its size and how to allow it.</summary>
+    private static void CheckSize(VaeArchitecture architecture, TrainSettings settings, long maxParameters)
+    {
+        if (architecture.ParameterCount() is long count && count > maxParameters)
+        {
+            string condition = architecture.ConditionSize > 0 ? $" and {architecture.ConditionSize} condition values" : string.Empty;
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--model {settings.Model} --hidden {string.Join(' ', settings.Hidden)} --latent {settings.Latent} on items of {Shapes.Format(architecture.InputShape)}{condition} makes a model of {count:N0} parameters: {VaeArchitecture.FormatFloatBytes(count)} of float32 weights, about {VaeArchitecture.FormatFloatBytes(4 * count)} to train (with the gradients and Adam's two moments). At most {maxParameters:N0} are allowed; use smaller sizes, or --max-parameters {count} to allow it."));
+        }
+    }
+
+    private static VariationalAutoencoder Build(VaeArchitecture architecture, long maxParameters)
     {
         try
         {
-            return architecture.Build();
+            return architecture.Build(maxParameterCount: maxParameters);
         }
         catch (ArgumentException exception)
         {
             throw new UsageException(exception.Message);
         }
     }
+
+    /// <summary>How a run starts: fresh, replacing a run (<c>--overwrite</c>), or resumed from a folder whose options it keeps.</summary>
+    private sealed record RunStart(string? ResumeFrom, bool Replace, long MaxParameters, string KeptOptions = "");
 
     /// <summary>The command line of one training run; saved as options.json in the run folder.</summary>
     internal sealed record TrainSettings(

@@ -173,7 +173,7 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         {
             throw new ModelFormatException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{descriptionPath}: the architecture describes {parameters:N0} parameters ({VaeArchitecture.FormatWeightBytes(parameters)} of float32 weights); at most {maxParameterCount:N0} are accepted, so it is refused before anything is allocated. If the model is genuine, load it with a larger maxParameterCount (vae: --max-parameters)."));
+                $"{descriptionPath}: the architecture describes {parameters:N0} parameters ({VaeArchitecture.FormatFloatBytes(parameters)} of float32 weights); at most {maxParameterCount:N0} are accepted, so it is refused before anything is allocated. If the model is genuine, load it with a larger maxParameterCount (vae: --max-parameters)."));
         }
 
         long length = new FileInfo(weightsPath).Length;

@@ -129,10 +129,10 @@ public sealed record VaeArchitecture
     /// <exception cref="ArgumentException">A conv model on items that are not images <c>[C, H, W]</c>.</exception>
     public long? ParameterCount() => CustomEncoder is null && CustomDecoder is null ? Saturate(CountParameters()) : null;
 
-    /// <summary>The size of <paramref name="parameters"/> float32 weights in a short human form (e.g. "1.5 GiB").</summary>
-    internal static string FormatWeightBytes(long parameters)
+    /// <summary>The size of <paramref name="count"/> float32 values in a short human form (e.g. "1.5 GiB").</summary>
+    internal static string FormatFloatBytes(long count)
     {
-        double bytes = parameters * (double)sizeof(float);
+        double bytes = count * (double)sizeof(float);
         string[] units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
         int unit = 0;
         for (; bytes >= 1024 && unit < units.Length - 1; unit++)
@@ -160,7 +160,7 @@ public sealed record VaeArchitecture
             throw new ArgumentOutOfRangeException(
                 nameof(maxParameterCount),
                 count,
-                string.Create(CultureInfo.InvariantCulture, $"The architecture has {count:N0} parameters ({FormatWeightBytes(count)} of float32 weights, about four times that to train); at most {maxParameterCount:N0} are allowed. Raise the limit to build it."));
+                string.Create(CultureInfo.InvariantCulture, $"The architecture has {count:N0} parameters ({FormatFloatBytes(count)} of float32 weights, about four times that to train); at most {maxParameterCount:N0} are allowed. Raise the limit to build it."));
         }
     }
 

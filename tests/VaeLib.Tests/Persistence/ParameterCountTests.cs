@@ -65,7 +65,7 @@ public sealed class ParameterCountTests : IDisposable
         count.Should().BeGreaterThan(VaeArchitecture.DefaultMaxParameterCount);
 
         long peak = PeakGrowth(() => FluentActions.Invoking(() => architecture.Build()).Should().Throw<ArgumentOutOfRangeException>()
-            .Which.Message.Should().Contain($"{count:N0} parameters").And.Contain(VaeArchitecture.FormatWeightBytes(count)));
+            .Which.Message.Should().Contain($"{count:N0} parameters").And.Contain(VaeArchitecture.FormatFloatBytes(count)));
 
         peak.Should().BeLessThan(100_000_000, "nothing of the model's size may be allocated");
     }
@@ -105,7 +105,7 @@ public sealed class ParameterCountTests : IDisposable
 
         var clock = Stopwatch.StartNew();
         long peak = PeakGrowth(() => FluentActions.Invoking(() => SavedModel.Load(folder)).Should().Throw<ModelFormatException>()
-            .Which.Message.Should().Contain(DescriptionPath).And.Contain($"{count:N0} parameters").And.Contain(VaeArchitecture.FormatWeightBytes(count)));
+            .Which.Message.Should().Contain(DescriptionPath).And.Contain($"{count:N0} parameters").And.Contain(VaeArchitecture.FormatFloatBytes(count)));
 
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
         peak.Should().BeLessThan(100_000_000);
