@@ -121,7 +121,7 @@ internal static class TrainCommand
                 throw new UsageException($"--out {given.Out}: a resumed run stays in its folder, {resumeFolder}; leave --out out.");
             }
 
-            TrainSettings saved = ReadSettings(resumeFolder, runOptions);
+            TrainSettings saved = ReadSettings(resumeFolder, [.. runOptions, (epochs, s => s.Epochs)]);
             string[] changed = runOptions
                 .Where(entry => result.GetResult(entry.Option) is { Implicit: false } && Format(entry.Value(given)) != Format(entry.Value(saved)))
                 .Select(entry => $"{entry.Option.Name} {Format(entry.Value(given))} (the run's is {Format(entry.Value(saved))})")
@@ -156,7 +156,7 @@ internal static class TrainCommand
         _ => value.ToString() ?? string.Empty,
     };
 
-    private static TrainSettings ReadSettings(string folder, IEnumerable<(Option Option, Func<TrainSettings, object?> Value)> runOptions)
+    private static TrainSettings ReadSettings(string folder, IEnumerable<(Option Option, Func<TrainSettings, object?> Value)> checkedOptions)
     {
         string path = Path.Combine(folder, RunFiles.OptionsFileName);
         if (!File.Exists(path))
@@ -176,7 +176,7 @@ internal static class TrainCommand
         }
 
         // The same ranges as on the command line, so a damaged file is refused as the file it is.
-        foreach ((Option option, Func<TrainSettings, object?> value) in runOptions.Append((new Option<int>("--epochs"), s => s.Epochs)))
+        foreach ((Option option, Func<TrainSettings, object?> value) in checkedOptions)
         {
             if (OptionLimits.Problem("train", option.Name, value(settings)) is { } problem)
             {
