@@ -1,6 +1,5 @@
 using System.CommandLine;
 using VaeLib.Cli;
-using VaeLib.Cli.Commands;
 using VaeLib.Data;
 using VaeLib.Persistence;
 
@@ -8,21 +7,7 @@ using VaeLib.Persistence;
 VaeLib.Runtime.NativeAllocator.ReuseHeapForTensorBuffers(); // minibatch buffers reused without page faults (Linux)
 using var interrupts = new Interrupts();
 
-var root = new RootCommand("vae: train variational autoencoders and look at what they learned.")
-{
-    TrainCommand.Create(interrupts),
-    ModelCommands.Sample(),
-    ModelCommands.Reconstruct(),
-    ModelCommands.Interpolate(),
-    ModelCommands.Traverse(),
-    AnomalyCommand.Create(),
-    ImputeCommand.Create(),
-    EvaluateCommand.Create(),
-    EncodeCommand.Create(),
-    ExploreCommand.Create(),
-    ExportCommand.Create(),
-};
-
+RootCommand root = VaeCommandLine.Create(interrupts);
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -1,10 +1,18 @@
+using VaeLib.Persistence;
+
 namespace VaeLib.Cli;
 
 /// <summary>Run folders of <c>vae train</c>.</summary>
 internal static class RunFiles
 {
-    /// <summary>What a run folder holds once <c>vae train</c> has written to it.</summary>
-    private static readonly string[] RunEntries = ["options.json", "metrics.jsonl", "model.json", "checkpoint"];
+    /// <summary>The run's options, read by <c>--resume</c>.</summary>
+    public const string OptionsFileName = "options.json";
+
+    /// <summary>The per-epoch metrics.</summary>
+    public const string MetricsFileName = "metrics.jsonl";
+
+    /// <summary>The training checkpoint's folder inside the run folder.</summary>
+    public const string CheckpointFolderName = "checkpoint";
 
     /// <summary>A new run folder under runs/ named after the time, with a suffix if that name is taken.</summary>
     public static string NewRunFolder()
@@ -19,24 +27,17 @@ internal static class RunFiles
         return folder;
     }
 
-    /// <summary>The files of an earlier run that a folder holds (for a message), or null when it holds none.</summary>
-    public static string? HoldsRun(string folder)
+    /// <summary>The files of a previous run that <paramref name="folder"/> holds (empty when none, or when it does not exist).</summary>
+    public static IReadOnlyList<string> RunFilesIn(string folder)
     {
-        if (!Directory.Exists(folder))
-        {
-            return null;
-        }
-
-        string[] found = RunEntries
-            .Where(name => File.Exists(Path.Combine(folder, name)) || Directory.Exists(Path.Combine(folder, name)))
-            .ToArray();
-        return found.Length == 0 ? null : string.Join(", ", found);
+        string[] names = [OptionsFileName, MetricsFileName, SavedModel.DescriptionFileName, CheckpointFolderName];
+        return names.Where(name => Path.Exists(Path.Combine(folder, name))).ToArray();
     }
 
-    /// <summary>Deletes a run folder's checkpoint, so that a run replacing it cannot be resumed from the old run's state.</summary>
+    /// <summary>Deletes the run folder's checkpoint, if any.</summary>
     public static void DeleteCheckpoint(string folder)
     {
-        string checkpoint = Path.Combine(folder, "checkpoint");
+        string checkpoint = Path.Combine(folder, CheckpointFolderName);
         if (Directory.Exists(checkpoint))
         {
             Directory.Delete(checkpoint, recursive: true);

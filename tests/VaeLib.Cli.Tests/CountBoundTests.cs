@@ -13,6 +13,6 @@ public sealed class CountBoundTests
         var result = VaeProcess.Run([command, "--model", Path.Combine(Path.GetTempPath(), "no-such-model-folder"), .. options]);
 
         result.ExitCode.Should().Be(2, result.Error);
-        result.Error.Should().Contain("--steps must be between 2 and 256").And.NotContain("no-such-model-folder");
+        result.Error.Should().Contain("--steps must be between 2 and 1000").And.NotContain("no-such-model-folder");
     }
 }

@@ -64,7 +64,7 @@ public class ExploreCommandTests(TrainedRun run) : IClassFixture<TrainedRun>
     [Theory]
     [InlineData("--open --no-browser", "--open and --no-browser contradict each other")]
     [InlineData("--host example.org", "The host must be an IP address")]
-    [InlineData("--port 70000", "The port must be between 0 and 65535")]
+    [InlineData("--port 70000", "--port must be between 0 and 65535")]
     public void Explore_refuses_contradictory_or_malformed_options_with_a_usage_error(string options, string message)
     {
         var result = VaeProcess.Run(["explore", "--model", run.Folder, .. options.Split(' ')]);

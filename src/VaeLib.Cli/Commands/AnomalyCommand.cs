@@ -33,11 +33,6 @@ internal static class AnomalyCommand
         command.SetAction(result =>
         {
             int sampleCount = result.GetValue(samples);
-            if (sampleCount is < 1 or > 100_000)
-            {
-                throw new UsageException($"--samples must be between 1 and 100000; found {sampleCount}.");
-            }
-
             using SavedModel saved = shared.Load(result);
             ConditionLabels.RequireUnconditional(saved, "anomaly");
             using OpenedData opened = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));

@@ -28,16 +28,6 @@ internal static class EvaluateCommand
         command.SetAction(result =>
         {
             int sampleCount = result.GetValue(samples);
-            if (sampleCount is < 1 or > 1_000_000)
-            {
-                throw new UsageException($"--iwae-samples must be between 1 and 1000000; found {sampleCount}.");
-            }
-
-            if (result.GetValue(items) is <= 0)
-            {
-                throw new UsageException($"--items must be positive; found {result.GetValue(items)}.");
-            }
-
             string modelFolder = result.GetValue(shared.Model)!;
             string folder = result.GetValue(shared.Output) ?? modelFolder;
             using SavedModel saved = shared.Load(result);

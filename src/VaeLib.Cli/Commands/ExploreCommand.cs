@@ -23,9 +23,10 @@ internal static class ExploreCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
         device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
         var seed = new Option<int>("--seed") { Description = "Seed of the anomaly scores' draws, and of the data split when the model does not record one.", DefaultValueFactory = _ => 1 };
+        var maxParameters = ModelCommandOptions.MaxParametersOption("A saved model with more parameters is refused before it is allocated.");
         var command = new Command("explore", "Explore a model's latent space in the browser: sliders, a map of the test set, interpolations, samples and anomalies.")
         {
-            model, data, host, port, open, noBrowser, device, seed,
+            model, data, host, port, open, noBrowser, device, seed, maxParameters,
         };
         command.SetAction(result =>
         {
@@ -36,7 +37,7 @@ internal static class ExploreCommand
 
             var serverOptions = new ExplorerServerOptions { Host = result.GetValue(host)!, Port = result.GetValue(port) };
             using ExplorerServer server = Listen(serverOptions);
-            using SavedModel saved = SavedModel.Load(result.GetValue(model)!);
+            using SavedModel saved = SavedModel.Load(result.GetValue(model)!, maxParameterCount: result.GetValue(maxParameters));
             ConditionLabels.RequireUnconditional(saved, "explore");
             saved.Model.to(Enum.Parse<ComputeDevice>(result.GetValue(device)!, ignoreCase: true).ToTorchDevice());
             using OpenedData opened = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(seed));

@@ -16,9 +16,10 @@ internal static class ExportCommand
             Description = $"The ONNX opset the files declare, {OnnxExportOptions.MinimumOpset} to {OnnxExportOptions.MaximumOpset}.",
             DefaultValueFactory = _ => OnnxExportOptions.DefaultOpset,
         };
+        var maxParameters = ModelCommandOptions.MaxParametersOption("A saved model with more parameters is refused before it is allocated.");
         var command = new Command("export", "Export a saved model to ONNX: the encoder (x → mu, logvar), the decoder (z → parameters, mean) and a scorer (x → anomaly score), each with a dynamic batch axis, to score with ONNX Runtime without TorchSharp.")
         {
-            model, output, opset,
+            model, output, opset, maxParameters,
         };
         command.SetAction(result =>
         {
@@ -32,7 +33,7 @@ internal static class ExportCommand
                 throw new UsageException($"--opset must be between {OnnxExportOptions.MinimumOpset} and {OnnxExportOptions.MaximumOpset}; found {result.GetValue(opset)}.");
             }
 
-            using SavedModel saved = SavedModel.Load(result.GetValue(model)!);
+            using SavedModel saved = SavedModel.Load(result.GetValue(model)!, maxParameterCount: result.GetValue(maxParameters));
             OnnxExport export;
             try
             {

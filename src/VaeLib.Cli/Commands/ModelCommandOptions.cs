@@ -20,6 +20,8 @@ internal sealed class ModelCommandOptions(string? defaultOutput, string outputDe
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the random draws.", DefaultValueFactory = _ => 1 };
 
+    public Option<long> MaxParameters { get; } = MaxParametersOption("A saved model with more parameters is refused before it is allocated.");
+
     public void AddTo(Command command)
     {
         Device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
@@ -27,11 +29,20 @@ internal sealed class ModelCommandOptions(string? defaultOutput, string outputDe
         command.Add(Output);
         command.Add(Device);
         command.Add(Seed);
+        command.Add(MaxParameters);
     }
+
+    /// <summary>The <c>--max-parameters</c> option: the model size limit, by default the library's.</summary>
+    /// <param name="consequence">What happens above it, for the help text.</param>
+    public static Option<long> MaxParametersOption(string consequence) => new("--max-parameters")
+    {
+        Description = $"The most parameters a model may have (default {VaeArchitecture.DefaultMaxParameterCount}, 256 MiB of float32 weights). {consequence}",
+        DefaultValueFactory = _ => VaeArchitecture.DefaultMaxParameterCount,
+    };
 
     public SavedModel Load(ParseResult result)
     {
-        SavedModel saved = SavedModel.Load(result.GetValue(Model)!);
+        SavedModel saved = SavedModel.Load(result.GetValue(Model)!, maxParameterCount: result.GetValue(MaxParameters));
         saved.Model.to(Enum.Parse<ComputeDevice>(result.GetValue(Device)!, ignoreCase: true).ToTorchDevice());
         return saved;
     }

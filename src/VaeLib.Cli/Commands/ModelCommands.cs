@@ -12,10 +12,11 @@ namespace VaeLib.Cli.Commands;
 /// <summary>The commands that load a saved model and draw pictures with it.</summary>
 internal static class ModelCommands
 {
-    private const int MaxItems = 4096;
-
-    /// <summary>The most frames per path or per traversal row (--steps).</summary>
-    private const int MaxSteps = 256;
+    /// <summary>
+    /// The most values (images × values per image) one picture may hold: 2^25, 128 MiB of float32; its PNG grid, at
+    /// twice the size with padding, about four times that.
+    /// </summary>
+    private const long MaxPictureValues = 1L << 25;
 
     public static Command Sample()
     {
@@ -26,9 +27,10 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int n = Count(result.GetValue(count));
+            int n = result.GetValue(count);
             using SavedModel saved = shared.Load(result);
             RequireImages(saved.Model);
+            CheckPicture(n, saved.Model, "--n");
             int? chosen = ChosenLabel(saved, result.GetValue(label));
             using var scope = NewDisposeScope();
             using var generator = new Generator((ulong)result.GetValue(shared.Seed));
@@ -50,9 +52,10 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int n = Count(result.GetValue(count));
+            int n = result.GetValue(count);
             using SavedModel saved = shared.Load(result);
             RequireImages(saved.Model);
+            CheckPicture(2L * n, saved.Model, "--n");
             using OpenedData splits = ModelData.OpenFor(saved, result.GetValue(data), result.GetValue(shared.Seed));
             using var scope = NewDisposeScope();
             Tensor indices = arange(Math.Min(n, splits.Test.Count));
@@ -76,9 +79,10 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int frames = StepCount(result.GetValue(steps), "--steps");
+            int frames = result.GetValue(steps);
             using SavedModel saved = shared.Load(result);
             RequireImages(saved.Model);
+            CheckPicture(2L * frames, saved.Model, "--steps");
             using var scope = NewDisposeScope();
             VariationalAutoencoder model = saved.Model;
             int? chosen = ChosenLabel(saved, result.GetValue(label));
@@ -122,24 +126,15 @@ internal static class ModelCommands
         shared.AddTo(command);
         command.SetAction(result =>
         {
-            int frames = StepCount(result.GetValue(steps), "--steps");
+            int frames = result.GetValue(steps);
             double halfWidth = result.GetValue(range);
-            if (!(halfWidth > 0) || !double.IsFinite(halfWidth))
-            {
-                throw new UsageException("--range must be a positive number.");
-            }
-
             int? requested = result.GetValue(dimensions);
-            if (requested is <= 0)
-            {
-                throw new UsageException($"--dims must be positive; found {requested}.");
-            }
-
             using SavedModel saved = shared.Load(result);
             RequireImages(saved.Model);
-            using var scope = NewDisposeScope();
             VariationalAutoencoder model = saved.Model;
             int shown = requested is int wanted ? Math.Min(wanted, (int)model.LatentSize) : (int)Math.Min(model.LatentSize, 20);
+            CheckPicture((long)shown * frames, model, "--dims and --steps");
+            using var scope = NewDisposeScope();
             int? chosen = ChosenLabel(saved, result.GetValue(label));
             Tensor origin = zeros(model.LatentSize, device: model.Device);
             Tensor? condition = model.IsConditional ? ConditionLabels.OneHot(model, [chosen ?? 0]) : null;
@@ -198,8 +193,17 @@ internal static class ModelCommands
         }
     }
 
-    private static int Count(int value) =>
-        value is > 0 and <= MaxItems ? value : throw new UsageException($"--n must be between 1 and {MaxItems}; found {value}.");
+    /// <summary>Refuses a picture of more than <see cref="MaxPictureValues"/> values before any of it is decoded.</summary>
+    private static void CheckPicture(long images, VariationalAutoencoder model, string options)
+    {
+        long values = images * Shapes.ElementCount(model.InputShape);
+        if (values > MaxPictureValues)
+        {
+            throw new UsageException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{options}: the picture would hold {images:N0} images of {Shapes.Format(model.InputShape)}, {values:N0} values ({VaeArchitecture.FormatFloatBytes(values)} as float32); at most {MaxPictureValues:N0} values fit in one picture. Lower {options}."));
+        }
+    }
 
     private static int Write(Tensor images, string path, int columns)
     {
@@ -207,10 +211,6 @@ internal static class ModelCommands
         Console.WriteLine($"Wrote {path}");
         return ExitCodes.Success;
     }
-
-    /// <summary>Frames of a path or a traversal row: at least the two ends, at most <see cref="MaxSteps"/>, whose pictures still fit in memory.</summary>
-    private static int StepCount(int value, string name) =>
-        value is >= 2 and <= MaxSteps ? value : throw new UsageException($"{name} must be between 2 and {MaxSteps}; found {value}.");
 
     private static long Index(int value, long count, string name) =>
         value >= 0 && value < count ? value : throw new UsageException($"{name} must be a test item index in [0, {count}); found {value}.");

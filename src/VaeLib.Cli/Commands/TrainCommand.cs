@@ -45,8 +45,6 @@ internal static class TrainCommand
         var maxGradNorm = new Option<double?>("--max-grad-norm") { Description = "Clip the gradients' total norm to this value (off by default)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint, with its options (--epochs may raise the total)." };
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
-        var maxParameters = new Option<long>("--max-parameters") { Description = "Refuse to build a model of more parameters than this (each takes 4 bytes, and about 4 times that while training with Adam).", DefaultValueFactory = _ => DefaultMaxParameters };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the run in an --out folder that already holds one (its metrics, checkpoint and model are lost)." };
         var klWarmup = new Option<int>("--kl-warmup") { Description = "KL warm-up: the KL weight rises linearly from 0 to β over this many epochs (0: off).", DefaultValueFactory = _ => 0 };
         var freeBits = new Option<double>("--free-bits") { Description = "Free bits: a floor, in nats per latent dimension, under each dimension's batch-mean KL in the loss (0: off).", DefaultValueFactory = _ => 0.0 };
         var samples = new Option<int>("--samples") { Description = "Monte Carlo samples of z per item in the loss.", DefaultValueFactory = _ => 1 };
@@ -54,51 +52,27 @@ internal static class TrainCommand
         condition.AcceptOnlyFromAmong("none", "label");
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "Also write TensorBoard event files to this folder: losses per epoch and, for images, samples and reconstructions (view with 'tensorboard --logdir DIR')." };
 
+        var overwrite = new Option<bool>("--overwrite") { Description = "Train into an --out folder that already holds a run, replacing it (its checkpoint is deleted before training starts)." };
+        var maxParameters = ModelCommandOptions.MaxParametersOption("A larger model is refused before it is allocated.");
+
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, quiet, klWarmup, freeBits, samples, condition, tensorBoard, overwrite, maxParameters,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, overwrite, quiet, klWarmup, freeBits, samples, condition, tensorBoard, maxParameters,
         };
+
+        // What a run is: the options --resume keeps from options.json and refuses to change.
+        (Option Option, Func<TrainSettings, object?> Value)[] runOptions =
+        [
+            (data, s => s.Data), (binarize, s => s.Binarize), (imageSize, s => s.ImageSize), (color, s => s.Color), (labelColumn, s => s.LabelColumn),
+            (model, s => s.Model), (hidden, s => s.Hidden), (latent, s => s.Latent), (likelihood, s => s.Likelihood), (variance, s => s.Variance),
+            (condition, s => s.ConditionOnLabels ? "label" : "none"), (batch, s => s.Batch), (learningRate, s => s.LearningRate), (beta, s => s.Beta),
+            (klWarmup, s => s.KlWarmup), (freeBits, s => s.FreeBits), (samples, s => s.Samples), (maxGradNorm, s => s.MaxGradNorm),
+            (checkpointEvery, s => s.CheckpointEvery), (seed, s => s.Seed),
+        ];
         command.SetAction(result =>
         {
             string? resumeFolder = result.GetValue(resume);
-            if (resumeFolder is not null)
-            {
-                // A resumed run keeps its saved options: refuse any other than those it can honour, rather than ignore them.
-                string[] ignored = command.Options
-                    .Where(option => option != resume && option != epochs && option != quiet && option != metrics && option != tensorBoard && option != device && option != maxParameters)
-                    .Where(option => result.GetResult(option) is { Implicit: false })
-                    .Select(option => option.Name)
-                    .ToArray();
-                if (ignored.Length > 0)
-                {
-                    throw new UsageException($"--resume continues {resumeFolder} with the options it was started with; {string.Join(", ", ignored)} cannot change (--epochs, --device, --quiet, --metrics and --tensorboard can). Start a new run with --out to train with other options.");
-                }
-
-                TrainSettings saved = ReadSettings(resumeFolder);
-                int total = result.GetResult(epochs) is { Implicit: false } ? result.GetValue(epochs) : saved.Epochs;
-                int completed = TrainingCheckpoint.CommittedEpochs(Path.Combine(resumeFolder, "checkpoint")) ?? 0;
-                if (total < completed)
-                {
-                    throw new UsageException($"--epochs {total} is fewer than the {completed} epochs {resumeFolder} has completed; --epochs is the total, so give at least {completed}.");
-                }
-
-                string resumeDevice = result.GetResult(device) is { Implicit: false } ? result.GetValue(device)! : saved.Device;
-                return Run(saved with { Epochs = total, Device = resumeDevice, Out = resumeFolder, Quiet = result.GetValue(quiet), Metrics = result.GetValue(metrics), TensorBoard = result.GetValue(tensorBoard) ?? saved.TensorBoard }, interrupts, resumeFolder, result.GetValue(maxParameters));
-            }
-
-            string? explicitOut = result.GetValue(output);
-            if (explicitOut is not null && RunFiles.HoldsRun(explicitOut) is { } existing)
-            {
-                if (!result.GetValue(overwrite))
-                {
-                    throw new UsageException($"{explicitOut} already holds a run ({existing}); use 'vae train --resume {explicitOut}' to continue it, --overwrite to replace it, or another --out.");
-                }
-
-                RunFiles.DeleteCheckpoint(explicitOut);
-            }
-
-            return Run(
-            new TrainSettings(
+            var given = new TrainSettings(
                 result.GetValue(data)!,
                 result.GetValue(binarize)!,
                 result.GetValue(imageSize),
@@ -115,7 +89,7 @@ internal static class TrainCommand
                 result.GetValue(variance),
                 result.GetValue(device)!,
                 result.GetValue(seed),
-                result.GetValue(output) ?? RunFiles.NewRunFolder(),
+                result.GetValue(output) ?? resumeFolder ?? RunFiles.NewRunFolder(),
                 result.GetValue(metrics),
                 result.GetValue(checkpointEvery),
                 result.GetValue(maxGradNorm),
@@ -124,37 +98,106 @@ internal static class TrainCommand
                 result.GetValue(freeBits),
                 result.GetValue(samples),
                 result.GetValue(condition) == "label",
-                result.GetValue(tensorBoard)),
-            interrupts,
-            resumeFrom: null,
-            result.GetValue(maxParameters));
+                result.GetValue(tensorBoard));
+            long limit = result.GetValue(maxParameters);
+            if (resumeFolder is null)
+            {
+                bool replace = result.GetValue(overwrite);
+                IReadOnlyList<string> previous = RunFiles.RunFilesIn(given.Out);
+                if (previous.Count > 0 && !replace)
+                {
+                    throw new UsageException($"{given.Out} already holds a training run ({string.Join(", ", previous)}); give --overwrite to replace it, or --resume {given.Out} to continue it.");
+                }
+
+                return Run(given, interrupts, new RunStart(ResumeFrom: null, Replace: replace && previous.Count > 0, limit));
+            }
+
+            if (result.GetValue(overwrite))
+            {
+                throw new UsageException("--overwrite and --resume contradict each other: --resume continues the run, --overwrite replaces it.");
+            }
+
+            if (result.GetResult(output) is { Implicit: false } && Path.GetFullPath(given.Out) != Path.GetFullPath(resumeFolder))
+            {
+                throw new UsageException($"--out {given.Out}: a resumed run stays in its folder, {resumeFolder}; leave --out out.");
+            }
+
+            TrainSettings saved = ReadSettings(resumeFolder, [.. runOptions, (epochs, s => s.Epochs)]);
+            string[] changed = runOptions
+                .Where(entry => result.GetResult(entry.Option) is { Implicit: false } && Format(entry.Value(given)) != Format(entry.Value(saved)))
+                .Select(entry => $"{entry.Option.Name} {Format(entry.Value(given))} (the run's is {Format(entry.Value(saved))})")
+                .ToArray();
+            if (changed.Length > 0)
+            {
+                throw new UsageException($"--resume continues {resumeFolder} with the options it was started with and cannot change {string.Join(", ", changed)}. Leave them out, or start a new run with --out.");
+            }
+
+            string kept = string.Join(' ', runOptions.Where(entry => entry.Value(saved) is not null).Select(entry => $"{entry.Option.Name} {Format(entry.Value(saved))}"));
+            TrainSettings settings = saved with
+            {
+                Epochs = result.GetResult(epochs) is { Implicit: false } ? given.Epochs : saved.Epochs,
+                Device = result.GetResult(device) is { Implicit: false } ? given.Device : saved.Device,
+                Out = resumeFolder,
+                Quiet = given.Quiet,
+                Metrics = given.Metrics,
+                TensorBoard = given.TensorBoard ?? saved.TensorBoard,
+            };
+            // Checked again once the checkpoint is loaded; read here from checkpoint.json alone, before any data is.
+            if (TrainingCheckpoint.CommittedEpochs(Path.Combine(resumeFolder, RunFiles.CheckpointFolderName)) is int completed && settings.Epochs < completed)
+            {
+                throw new UsageException(EpochsBelowCompleted(settings.Epochs, resumeFolder, completed));
+            }
+
+            return Run(settings, interrupts, new RunStart(resumeFolder, Replace: false, limit, kept));
         });
         return command;
     }
 
-    private static TrainSettings ReadSettings(string folder)
+    private static string EpochsBelowCompleted(int epochs, string folder, int completed) =>
+        $"--epochs {epochs}: {folder} has completed {completed} epochs already, and --resume only adds epochs; give --epochs {completed} or more.";
+
+    /// <summary>An option's value as the command line spells it, to compare a resumed run's options and to show them.</summary>
+    private static string Format(object? value) => value switch
     {
-        string path = Path.Combine(folder, "options.json");
+        null => "(none)",
+        int[] sizes => string.Join(' ', sizes),
+        double number => number.ToString("R", CultureInfo.InvariantCulture),
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private static TrainSettings ReadSettings(string folder, IEnumerable<(Option Option, Func<TrainSettings, object?> Value)> checkedOptions)
+    {
+        string path = Path.Combine(folder, RunFiles.OptionsFileName);
         if (!File.Exists(path))
         {
             throw new ModelFormatException($"{folder}: not a vae train run folder (no options.json).");
         }
 
+        TrainSettings settings;
         try
         {
-            return JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Json)
+            settings = JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Json)
                 ?? throw new ModelFormatException($"{path}: the file is empty.");
         }
         catch (JsonException exception)
         {
             throw new ModelFormatException($"{path}: not valid run options: {exception.Message}", exception);
         }
+
+        // The same ranges as on the command line, so a damaged file is refused as the file it is.
+        foreach ((Option option, Func<TrainSettings, object?> value) in checkedOptions)
+        {
+            if (OptionLimits.Problem("train", option.Name, value(settings)) is { } problem)
+            {
+                throw new ModelFormatException($"{path}: not valid run options: {problem}");
+            }
+        }
+
+        return settings;
     }
 
-    /// <summary>The default of --max-parameters: 2^28 parameters, 1 GiB of float32 weights.</summary>
-    private const long DefaultMaxParameters = 1L << 28;
-
-    private static int Run(TrainSettings settings, Interrupts interrupts, string? resumeFrom, long maxParameters)
+    private static int Run(TrainSettings settings, Interrupts interrupts, RunStart start)
     {
         var console = new TrainingConsole(settings.Quiet);
         TrainerOptions options;
@@ -164,69 +207,73 @@ internal static class TrainCommand
             throw new UsageException("--hidden takes one size with --model conv (the dense layer after the convolutions).");
         }
 
-        if (settings.ImageSize is < 4 or > 1024)
-        {
-            throw new UsageException($"--image-size must be between 4 and 1024; found {settings.ImageSize}.");
-        }
-
-        // Every option is checked before any data is read (Fashion-MNIST takes seconds and hundreds of MB), and a
-        // refusal names the option as typed, not the library property behind it.
-        options = OptionError.Check(() => new TrainerOptions
-        {
-            Epochs = settings.Epochs,
-            BatchSize = settings.Batch,
-            LearningRate = settings.LearningRate,
-            Beta = settings.Beta,
-            Seed = (ulong)settings.Seed,
-            Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
-            CheckpointDirectory = Path.Combine(settings.Out, "checkpoint"),
-            CheckpointEvery = settings.CheckpointEvery,
-            CheckpointOnCancel = true,
-            MaxGradientNorm = settings.MaxGradNorm,
-            KlWarmupEpochs = settings.KlWarmup,
-            FreeBits = settings.FreeBits,
-            SamplesPerItem = settings.Samples,
-        });
-        _ = OptionError.Check(() => new VaeArchitecture { HiddenSizes = settings.Hidden, LatentSize = settings.Latent, GaussianVariance = settings.Variance });
-
         OpenedData opened = DataSources.Open(
             settings.Data,
             new DataSettings(settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true), settings.ImageSize, Enum.Parse<ImageColor>(settings.Color, ignoreCase: true), settings.LabelColumn));
         using OpenedData data = settings.ConditionOnLabels ? opened.WithLabelConditions() : opened;
         bool gaussian = settings.Likelihood == "gaussian" || (settings.Likelihood == "auto" && data.IsTable);
-        architecture = OptionError.Check(() => new VaeArchitecture
+        try
         {
-            Kind = settings.Model == "conv" ? ModelKind.Conv : ModelKind.Mlp,
-            InputShape = data.Train.ItemShape,
-            HiddenSizes = settings.Hidden,
-            LatentSize = settings.Latent,
-            Likelihood = gaussian ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
-            GaussianVariance = settings.Variance,
-            ConditionSize = data.Train is IConditionedDataset labels ? labels.ConditionSize : 0,
-        });
-
-        double parameters = SavedModel.MinimumParameterCount(architecture);
-        if (parameters > maxParameters)
+            options = new TrainerOptions
+            {
+                Epochs = settings.Epochs,
+                BatchSize = settings.Batch,
+                LearningRate = settings.LearningRate,
+                Beta = settings.Beta,
+                Seed = (ulong)settings.Seed,
+                Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
+                CheckpointDirectory = Path.Combine(settings.Out, RunFiles.CheckpointFolderName),
+                CheckpointEvery = settings.CheckpointEvery,
+                CheckpointOnCancel = true,
+                MaxGradientNorm = settings.MaxGradNorm,
+                KlWarmupEpochs = settings.KlWarmup,
+                FreeBits = settings.FreeBits,
+                SamplesPerItem = settings.Samples,
+            };
+            architecture = new VaeArchitecture
+            {
+                Kind = settings.Model == "conv" ? ModelKind.Conv : ModelKind.Mlp,
+                InputShape = data.Train.ItemShape,
+                HiddenSizes = settings.Hidden,
+                LatentSize = settings.Latent,
+                Likelihood = gaussian ? LikelihoodKind.Gaussian : LikelihoodKind.Bernoulli,
+                GaussianVariance = settings.Variance,
+                ConditionSize = data.Train is IConditionedDataset labels ? labels.ConditionSize : 0,
+            };
+        }
+        catch (ArgumentException exception)
         {
-            throw new UsageException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"--hidden {string.Join(' ', settings.Hidden)} and --latent {settings.Latent} on items of {string.Join("x", architecture.InputShape)} describe a model of at least {parameters:G4} parameters ({parameters * 4 / (1L << 30):F1} GiB of weights, about four times that to train); the limit is {maxParameters} (--max-parameters raises it)."));
+            throw new UsageException(exception.Message);
         }
 
+        CheckSize(architecture, settings, start.MaxParameters);
         manual_seed(settings.Seed);
-        using VariationalAutoencoder vae = Build(architecture);
+        using VariationalAutoencoder vae = Build(architecture, start.MaxParameters);
         using var trainer = new Trainer(vae, options);
-        if (resumeFrom is not null)
+        if (start.ResumeFrom is not null)
         {
-            trainer.LoadCheckpoint(options.CheckpointDirectory!);
-            console.Line($"Resuming {resumeFrom} after epoch {trainer.CompletedEpochs} of {settings.Epochs}.");
+            trainer.LoadCheckpoint(options.CheckpointDirectory);
+            if (settings.Epochs < trainer.CompletedEpochs)
+            {
+                throw new UsageException(EpochsBelowCompleted(settings.Epochs, start.ResumeFrom, trainer.CompletedEpochs));
+            }
+
+            console.Line($"Resuming {start.ResumeFrom} after epoch {trainer.CompletedEpochs} of {settings.Epochs}, with the run's options: {start.KeptOptions}.");
+        }
+
+        if (start.Replace)
+        {
+            // Deleted only now that the data and the model are ready, and before options.json changes, so a later
+            // --resume can never continue the old run's checkpoint under the new options.
+            RunFiles.DeleteCheckpoint(settings.Out);
+            console.Line($"Replacing the run in {settings.Out} (--overwrite).");
         }
 
         Directory.CreateDirectory(settings.Out);
-        AtomicFile.Write(Path.Combine(settings.Out, "options.json"), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
+        AtomicFile.Write(Path.Combine(settings.Out, RunFiles.OptionsFileName), path => File.WriteAllText(path, JsonSerializer.Serialize(settings, Json)));
         console.Line($"Training a {settings.Model} VAE on {data.Source}: {data.Train.Count} training and {data.Test.Count} test items of {string.Join("x", data.Train.ItemShape)}, latent {settings.Latent}, on {trainer.Device.type}.");
 
-        string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, "metrics.jsonl")] : [Path.Combine(settings.Out, "metrics.jsonl"), settings.Metrics];
+        string[] metricPaths = settings.Metrics is null ? [Path.Combine(settings.Out, RunFiles.MetricsFileName)] : [Path.Combine(settings.Out, RunFiles.MetricsFileName), settings.Metrics];
         TrainingHistory history;
         using (var metrics = new MetricsWriter(metricPaths, trainer.History))
         using (interrupts.Capture())
@@ -276,17 +323,32 @@ internal static class TrainCommand
         return history.WasCancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 
-    private static VariationalAutoencoder Build(VaeArchitecture architecture)
+    /// <summary>Refuses, before anything is allocated, a model above the parameter limit, with its size and how to allow it.</summary>
+    private static void CheckSize(VaeArchitecture architecture, TrainSettings settings, long maxParameters)
+    {
+        if (architecture.ParameterCount() is long count && count > maxParameters)
+        {
+            string condition = architecture.ConditionSize > 0 ? $" and {architecture.ConditionSize} condition values" : string.Empty;
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--model {settings.Model} --hidden {string.Join(' ', settings.Hidden)} --latent {settings.Latent} on items of {Shapes.Format(architecture.InputShape)}{condition} makes a model of {count:N0} parameters: {VaeArchitecture.FormatFloatBytes(count)} of float32 weights, about {VaeArchitecture.FormatFloatBytes(4 * count)} to train (with the gradients and Adam's two moments). At most {maxParameters:N0} are allowed; use smaller sizes, or --max-parameters {count} to allow it."));
+        }
+    }
+
+    private static VariationalAutoencoder Build(VaeArchitecture architecture, long maxParameters)
     {
         try
         {
-            return architecture.Build();
+            return architecture.Build(maxParameterCount: maxParameters);
         }
         catch (ArgumentException exception)
         {
             throw new UsageException(exception.Message);
         }
     }
+
+    /// <summary>How a run starts: fresh, replacing a run (<c>--overwrite</c>), or resumed from a folder whose options it keeps.</summary>
+    private sealed record RunStart(string? ResumeFrom, bool Replace, long MaxParameters, string KeptOptions = "");
 
     /// <summary>The command line of one training run; saved as options.json in the run folder.</summary>
     internal sealed record TrainSettings(

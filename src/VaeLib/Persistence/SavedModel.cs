@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -18,7 +19,9 @@ namespace VaeLib.Persistence;
 /// exact length and then the checksum before reading any weight, so a damaged or replaced weights file is refused
 /// rather than loaded as garbage, and a huge one without reading it. Folders saved before the checksum existed have
 /// no such field and are checked for length only. Weights holding NaN or infinite values are refused.</para>
-/// <para>Before building anything, loading checks that the described architecture has at most 2^31 parameters and
+/// <para>Before building anything, loading counts the described architecture's parameters exactly
+/// (<see cref="VaeArchitecture.ParameterCount"/>; the built-in parts of one with custom modules) and checks that there
+/// are at most <c>maxParameterCount</c> (by default <see cref="VaeArchitecture.DefaultMaxParameterCount"/>, 2^26) and
 /// that <c>weights.bin</c> is large enough to hold them (4 bytes each), so a description that claims absurd sizes is
 /// refused without allocating memory for them.</para>
 /// </remarks>
@@ -35,9 +38,6 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
 
     /// <summary>Name of the weights file in the folder.</summary>
     public const string WeightsFileName = "weights.bin";
-
-    /// <summary>The most parameters a loaded architecture may have (2^31); more is taken as a corrupt description.</summary>
-    private const double MaxParameterCount = 2147483648d;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -73,11 +73,12 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     /// <summary>Loads a model saved by <see cref="Save(string)"/>, on the CPU, in evaluation mode.</summary>
     /// <param name="directory">The folder.</param>
     /// <param name="registry">Factories for the custom modules the model uses, if any.</param>
+    /// <param name="maxParameterCount">The most parameters the described architecture may have (counted exactly for built-in modules, before anything is allocated); default <see cref="VaeArchitecture.DefaultMaxParameterCount"/>.</param>
     /// <returns>The model, its architecture and metadata.</returns>
     /// <exception cref="ModelFormatException">The folder is missing a file, a file is unreadable or of another format
-    /// version, the description is invalid or claims more than 2^31 parameters or more than <c>weights.bin</c> holds,
+    /// version, the description is invalid or describes more than <paramref name="maxParameterCount"/> parameters or more than <c>weights.bin</c> holds,
     /// <c>weights.bin</c> does not match its recorded SHA-256 or the architecture, or a custom module is not registered.</exception>
-    public static SavedModel Load(string directory, ModuleRegistry? registry = null)
+    public static SavedModel Load(string directory, ModuleRegistry? registry = null, long maxParameterCount = VaeArchitecture.DefaultMaxParameterCount)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         string descriptionPath = Path.Combine(directory, DescriptionFileName);
@@ -114,12 +115,12 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
             throw new ModelFormatException($"{descriptionPath}: not a valid model description: metadata '{nullEntry.Key}' is null; values must be strings.");
         }
 
-        CheckSize(descriptionPath, weightsPath, architecture);
+        CheckSize(descriptionPath, weightsPath, architecture, maxParameterCount);
 
         VariationalAutoencoder model;
         try
         {
-            model = architecture.Build(registry);
+            model = architecture.Build(registry, maxParameterCount);
         }
         catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or ExternalException)
         {
@@ -205,58 +206,31 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
         }
     }
 
-    private static void CheckSize(string descriptionPath, string weightsPath, VaeArchitecture architecture)
+    private static void CheckSize(string descriptionPath, string weightsPath, VaeArchitecture architecture, long maxParameterCount)
     {
-        double parameters = MinimumParameterCount(architecture);
-        if (parameters > MaxParameterCount)
+        long parameters;
+        try
         {
-            throw new ModelFormatException($"{descriptionPath}: the architecture describes at least {parameters:G4} parameters; at most {MaxParameterCount:F0} are accepted, so the description is taken as corrupt.");
+            parameters = architecture.KnownParameterCount();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ModelFormatException($"{descriptionPath}: the architecture cannot be built: {exception.Message}", exception);
+        }
+
+        if (parameters > maxParameterCount)
+        {
+            throw new ModelFormatException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{descriptionPath}: the architecture describes {parameters:N0} parameters ({VaeArchitecture.FormatFloatBytes(parameters)} of float32 weights); at most {maxParameterCount:N0} are accepted, so it is refused before anything is allocated. If the model is genuine, load it with a larger maxParameterCount (vae: --max-parameters)."));
         }
 
         // The larger of the file and its pending version (a save killed after its commit): links followed.
         long length = Math.Max(FileSet.RegularFileLength(weightsPath) ?? 0, FileSet.RegularFileLength(weightsPath + FileSet.PendingSuffix) ?? 0);
-        if (parameters * sizeof(float) > length)
+        if (parameters * (double)sizeof(float) > length)
         {
-            throw new ModelFormatException($"{weightsPath}: {length} bytes cannot hold the {parameters:F0} parameters ({parameters * sizeof(float):F0} bytes) that {DescriptionFileName} describes; the files do not belong together or one is damaged.");
+            throw new ModelFormatException($"{weightsPath}: {length} bytes cannot hold the {parameters} parameters ({parameters * (double)sizeof(float):F0} bytes) that {DescriptionFileName} describes; the files do not belong together or one is damaged.");
         }
-    }
-
-    /// <summary>
-    /// A lower bound on the parameters a built-in architecture builds (0 for custom modules, whose size only their
-    /// factory knows), in double precision so that absurd sizes cannot overflow; the condition's inputs count too.
-    /// </summary>
-    internal static double MinimumParameterCount(VaeArchitecture architecture)
-    {
-        static double Linear(double inputs, double outputs) => (inputs * outputs) + outputs;
-        static double Layers(double[] widths) => widths.Zip(widths.Skip(1), Linear).Sum();
-        if (architecture.CustomEncoder is not null || architecture.CustomDecoder is not null)
-        {
-            return 0; // A custom module's size is known only once its factory builds it; the checksum still applies.
-        }
-
-        double latent = architecture.LatentSize;
-        double decoderInputs = latent + architecture.ConditionSize; // a conditional decoder reads [z, c]
-        double elements = architecture.InputShape.Aggregate(1d, (product, size) => product * size);
-        if (architecture.Kind != ModelKind.Conv)
-        {
-            // Encoder E → h1 … hk, the μ and log σ² heads hk → D, decoder D → hk … h1 → E.
-            double[] encoder = [elements, .. architecture.HiddenSizes.Select(size => (double)size)];
-            double[] decoder = [decoderInputs, .. architecture.HiddenSizes.Reverse().Select(size => (double)size), elements];
-            return Layers(encoder) + (2 * Linear(encoder[^1], latent)) + Layers(decoder);
-        }
-
-        if (architecture.InputShape.Count != 3)
-        {
-            return 0; // Build refuses it with a clear message.
-        }
-
-        double feature = architecture.HiddenSizes.Count > 0 ? architecture.HiddenSizes[0] : 0;
-        double scale = Math.Pow(2, new ConvEncoderOptions().Channels.Count);
-        double flattened = new ConvEncoderOptions().Channels[^1] * Math.Floor(architecture.InputShape[1] / scale) * Math.Floor(architecture.InputShape[2] / scale);
-        double map = new ConvTransposeDecoderOptions().Channels[0] * Math.Floor(architecture.InputShape[1] / scale) * Math.Floor(architecture.InputShape[2] / scale);
-        double encoded = feature > 0 ? feature : flattened;
-        double decoded = feature > 0 ? feature : decoderInputs;
-        return (feature > 0 ? Linear(flattened, feature) + Linear(decoderInputs, feature) : 0) + (2 * Linear(encoded, latent)) + Linear(decoded, map);
     }
 
     private sealed record ModelDescription(int FormatVersion, VaeArchitecture? Architecture, Dictionary<string, string>? Metadata, string? WeightsSha256 = null);
