@@ -80,7 +80,9 @@ internal static class DataSources
 
     private static OpenedData OpenCsv(string path, DataSettings settings)
     {
-        CsvDataset table = CsvDataset.Load(path, new CsvOptions { LabelColumn = settings.LabelColumn, Standardization = settings.Standardization });
+        // A model's own table is always readable: the limit is at least its columns (and the label column).
+        int maxColumns = settings.Standardization is { } saved ? Math.Max(settings.MaxColumns, saved.Columns.Count + 1) : settings.MaxColumns;
+        CsvDataset table = CsvDataset.Load(path, new CsvOptions { LabelColumn = settings.LabelColumn, Standardization = settings.Standardization, MaxColumns = maxColumns });
         if (table.Count < 2)
         {
             long found = table.Count;
@@ -117,10 +119,12 @@ internal static class DataSources
 /// <param name="Color">Grey or colour images from a folder.</param>
 /// <param name="LabelColumn">The CSV column that holds labels, if any.</param>
 /// <param name="Standardization">CSV statistics to reuse (those saved with a model), or null to compute them.</param>
+/// <param name="MaxColumns">The most columns a CSV file may have (<c>vae train --max-columns</c>).</param>
 internal sealed record DataSettings(
     int Seed,
     Binarization Binarization = Binarization.None,
     int ImageSize = 28,
     ImageColor Color = ImageColor.Grayscale,
     string? LabelColumn = null,
-    CsvStandardization? Standardization = null);
+    CsvStandardization? Standardization = null,
+    int MaxColumns = CsvOptions.DefaultMaxColumns);

@@ -41,6 +41,7 @@ internal static class OptionLimits
         ["train --kl-warmup"] = Limit.Between(0, 1_000_000),
         ["train --free-bits"] = Limit.NonNegative,
         ["train --samples"] = Limit.Between(1, 1000),
+        ["train --max-columns"] = Limit.Between(1, 1_000_000),
         ["sample --n"] = Limit.Between(1, MaxItems),
         ["reconstruct --n"] = Limit.Between(1, MaxItems),
         ["impute --n"] = Limit.Between(1, MaxItems),

@@ -52,12 +52,13 @@ internal static class TrainCommand
         condition.AcceptOnlyFromAmong("none", "label");
         var tensorBoard = new Option<string?>("--tensorboard") { Description = "Also write TensorBoard event files to this folder: losses per epoch and, for images, samples and reconstructions (view with 'tensorboard --logdir DIR')." };
 
+        var maxColumns = new Option<int>("--max-columns") { Description = $"The most columns a CSV file may have, the label column included (default {CsvOptions.DefaultMaxColumns}); a wider file is refused after its header.", DefaultValueFactory = _ => CsvOptions.DefaultMaxColumns };
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into an --out folder that already holds a run, replacing it (its checkpoint is deleted before training starts)." };
         var maxParameters = ModelCommandOptions.MaxParametersOption("A larger model is refused before it is allocated.");
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, overwrite, quiet, klWarmup, freeBits, samples, condition, tensorBoard, maxParameters,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, overwrite, quiet, klWarmup, freeBits, samples, condition, tensorBoard, maxParameters, maxColumns,
         };
 
         // What a run is: the options --resume keeps from options.json and refuses to change.
@@ -67,7 +68,7 @@ internal static class TrainCommand
             (model, s => s.Model), (hidden, s => s.Hidden), (latent, s => s.Latent), (likelihood, s => s.Likelihood), (variance, s => s.Variance),
             (condition, s => s.ConditionOnLabels ? "label" : "none"), (batch, s => s.Batch), (learningRate, s => s.LearningRate), (beta, s => s.Beta),
             (klWarmup, s => s.KlWarmup), (freeBits, s => s.FreeBits), (samples, s => s.Samples), (maxGradNorm, s => s.MaxGradNorm),
-            (checkpointEvery, s => s.CheckpointEvery), (seed, s => s.Seed),
+            (checkpointEvery, s => s.CheckpointEvery), (seed, s => s.Seed), (maxColumns, s => s.MaxColumns),
         ];
         command.SetAction(result =>
         {
@@ -98,7 +99,8 @@ internal static class TrainCommand
                 result.GetValue(freeBits),
                 result.GetValue(samples),
                 result.GetValue(condition) == "label",
-                result.GetValue(tensorBoard));
+                result.GetValue(tensorBoard),
+                result.GetValue(maxColumns));
             long limit = result.GetValue(maxParameters);
             if (resumeFolder is null)
             {
@@ -209,7 +211,7 @@ internal static class TrainCommand
 
         OpenedData opened = DataSources.Open(
             settings.Data,
-            new DataSettings(settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true), settings.ImageSize, Enum.Parse<ImageColor>(settings.Color, ignoreCase: true), settings.LabelColumn));
+            new DataSettings(settings.Seed, Enum.Parse<Binarization>(settings.Binarize, ignoreCase: true), settings.ImageSize, Enum.Parse<ImageColor>(settings.Color, ignoreCase: true), settings.LabelColumn, MaxColumns: settings.MaxColumns));
         using OpenedData data = settings.ConditionOnLabels ? opened.WithLabelConditions() : opened;
         bool gaussian = settings.Likelihood == "gaussian" || (settings.Likelihood == "auto" && data.IsTable);
         try
@@ -377,5 +379,6 @@ internal static class TrainCommand
         double FreeBits = 0,
         int Samples = 1,
         bool ConditionOnLabels = false,
-        string? TensorBoard = null);
+        string? TensorBoard = null,
+        int MaxColumns = CsvOptions.DefaultMaxColumns);
 }

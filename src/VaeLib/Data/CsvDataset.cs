@@ -108,7 +108,7 @@ public sealed class CsvDataset : ILabeledDataset, IDisposable
         CheckHeader(path, header);
         if (header.Length > options.MaxColumns)
         {
-            throw DataFormatException.For(path, $"has {header.Length} columns; at most {options.MaxColumns} are read (CsvOptions.MaxColumns raises the limit).");
+            throw DataFormatException.For(path, $"has {header.Length} columns; at most {options.MaxColumns} are read (CsvOptions.MaxColumns, vae train --max-columns, raises the limit).");
         }
 
         int labelIndex = -1;
