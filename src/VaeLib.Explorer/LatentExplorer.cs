@@ -361,7 +361,7 @@ public sealed class LatentExplorer
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(seed);
-        return TensorValues.Floats(StandardNormalPrior.Sample(count, latentSize, CPU, generator));
+        return TensorValues.Floats(model.Prior.Sample(count, CPU, generator));
     }
 
     private async Task<ItemValues> DecodeFlatAsync(float[] codes, int count, string what, string parameter, CancellationToken cancellationToken)

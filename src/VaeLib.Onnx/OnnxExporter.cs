@@ -1,6 +1,7 @@
 using System.Globalization;
 using Google.Protobuf;
 using VaeLib.Onnx.Protos;
+using VaeLib.Latent;
 using VaeLib.Persistence;
 
 namespace VaeLib.Onnx;
@@ -66,6 +67,11 @@ public static class OnnxExporter
         if (model.IsConditional)
         {
             throw new OnnxExportException($"This model is conditional on {model.ConditionSize} values; the ONNX export covers unconditional models only.");
+        }
+
+        if (model.Prior is not StandardNormalPrior)
+        {
+            throw new OnnxExportException($"This model's prior is {model.Prior.Description}; the ONNX scorer computes the KL to N(0, I) in closed form and covers the standard normal prior only.");
         }
 
         LikelihoodGraphs.Check(model.Likelihood);

@@ -8,7 +8,7 @@ namespace VaeLib;
 
 /// <summary>
 /// A variational autoencoder: encoder → <see cref="GaussianLatent"/> (μ, log σ²) → reparameterized z → decoder →
-/// parameters of the <see cref="Likelihoods.Likelihood"/> p(x|z), with prior p(z) = N(0, I).
+/// parameters of the <see cref="Likelihoods.Likelihood"/> p(x|z), with a <see cref="Latent.Prior"/> p(z), N(0, I) by default.
 /// </summary>
 /// <remarks>
 /// The model computes; it knows nothing of epochs, devices or files. Train it with <see cref="Training.Trainer"/>
@@ -23,6 +23,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     private readonly Encoder encoder;
     private readonly GaussianLatent latent;
     private readonly Decoder decoder;
+    private readonly Prior prior;
 
     /// <summary>Composes an unconditional model and checks, with one forward pass on zeros, that the parts fit together.</summary>
     /// <param name="encoder">Maps inputs to features.</param>
@@ -46,6 +47,21 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <param name="conditionSize">Length C of the condition vector; 0 for an unconditional model.</param>
     /// <exception cref="ArgumentException">The parts' shapes disagree, or the decoder leaves no room for z beside the condition.</exception>
     public VariationalAutoencoder(Encoder encoder, Decoder decoder, Likelihood likelihood, int conditionSize)
+        : this(encoder, decoder, likelihood, conditionSize, prior: null)
+    {
+    }
+
+    /// <summary>
+    /// Composes a model with a prior of its own (e.g. a learnable mixture): its parameters train and move with the
+    /// model, and sampling, the KL term, the importance-weighted estimate and imputation all use it.
+    /// </summary>
+    /// <param name="encoder">Maps inputs to features.</param>
+    /// <param name="decoder">Maps [z, c] to the likelihood's parameters; its latent size is dim z + <paramref name="conditionSize"/>.</param>
+    /// <param name="likelihood">The observation model p(x|z, c).</param>
+    /// <param name="conditionSize">Length C of the condition vector; 0 for an unconditional model.</param>
+    /// <param name="prior">p(z) over dim z = the decoder's latent size − <paramref name="conditionSize"/>; null for N(0, I).</param>
+    /// <exception cref="ArgumentException">The parts' shapes disagree, or the prior's latent size is not the model's.</exception>
+    public VariationalAutoencoder(Encoder encoder, Decoder decoder, Likelihood likelihood, int conditionSize, Prior? prior)
         : base(nameof(VariationalAutoencoder))
     {
         ArgumentNullException.ThrowIfNull(encoder);
@@ -70,6 +86,12 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
         this.decoder = decoder;
         ConditionSize = conditionSize;
         latent = new GaussianLatent(encoder.OutputSize + conditionSize, decoder.LatentSize - conditionSize);
+        if (prior is not null && prior.LatentSize != latent.LatentSize)
+        {
+            throw new ArgumentException($"The prior {prior.Description} is over {prior.LatentSize} dimensions but the model's z has {latent.LatentSize}.", nameof(prior));
+        }
+
+        this.prior = prior ?? new StandardNormalPrior(latent.LatentSize);
         Likelihood = likelihood;
         InputShape = encoder.InputShape;
         RegisterComponents();
@@ -84,6 +106,9 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
 
     /// <summary>The decoder.</summary>
     public Decoder Decoder => decoder;
+
+    /// <summary>The prior p(z).</summary>
+    public Prior Prior => prior;
 
     /// <summary>The observation model p(x|z).</summary>
     public Likelihood Likelihood { get; }
@@ -111,16 +136,17 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
     /// <param name="hiddenSizes">Hidden layer sizes of the encoder; the decoder uses them in reverse. Default <c>[400]</c>.</param>
     /// <param name="likelihood">Observation model; default Bernoulli.</param>
     /// <param name="conditionSize">Length of the condition vector for a conditional VAE; 0 (the default) for none.</param>
+    /// <param name="prior">p(z); null (the default) for N(0, I).</param>
     /// <returns>The model, on the CPU.</returns>
     public static VariationalAutoencoder CreateMlp(
-        IEnumerable<long> inputShape, int latentSize = 20, IEnumerable<int>? hiddenSizes = null, Likelihood? likelihood = null, int conditionSize = 0)
+        IEnumerable<long> inputShape, int latentSize = 20, IEnumerable<int>? hiddenSizes = null, Likelihood? likelihood = null, int conditionSize = 0, Prior? prior = null)
     {
         long[] shape = Shapes.Validate(inputShape, nameof(inputShape));
         int[] hidden = (hiddenSizes ?? [400]).ToArray();
         ArgumentOutOfRangeException.ThrowIfNegative(conditionSize);
         var encoder = new MlpEncoder(new MlpEncoderOptions { InputShape = shape, HiddenSizes = hidden });
         var decoder = new MlpDecoder(new MlpDecoderOptions { LatentSize = latentSize + conditionSize, OutputShape = shape, HiddenSizes = hidden.Reverse().ToArray() });
-        return new VariationalAutoencoder(encoder, decoder, likelihood ?? new BernoulliLikelihood(), conditionSize);
+        return new VariationalAutoencoder(encoder, decoder, likelihood ?? new BernoulliLikelihood(), conditionSize, prior);
     }
 
     /// <summary>One forward pass of an unconditional model with a single sample of z per item (K = 1 is kept).</summary>
@@ -210,7 +236,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
         }
     }
 
-    /// <summary>Generates new items from an unconditional model: z ~ N(0, I), then the likelihood's mean. No gradients are recorded.</summary>
+    /// <summary>Generates new items from an unconditional model: z ~ p(z), then the likelihood's mean. No gradients are recorded.</summary>
     /// <param name="count">Number of items.</param>
     /// <param name="generator">Random generator on the model's device; null uses TorchSharp's default one.</param>
     /// <returns>Items <c>[count, *InputShape]</c> on the model's device.</returns>
@@ -223,11 +249,11 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
         }
 
         using var noGrad = no_grad();
-        Tensor z = StandardNormalPrior.Sample(count, LatentSize, Device, generator);
+        Tensor z = prior.Sample(count, Device, generator);
         return Likelihood.Mean(Decode(z));
     }
 
-    /// <summary>Generates one new item per condition from a conditional model: z ~ N(0, I), then the mean of p(x|z, c).</summary>
+    /// <summary>Generates one new item per condition from a conditional model: z ~ p(z), then the mean of p(x|z, c).</summary>
     /// <param name="condition">Conditions <c>[count, C]</c>, e.g. one-hot labels.</param>
     /// <param name="generator">Random generator on the model's device; null uses TorchSharp's default one.</param>
     /// <returns>Items <c>[count, *InputShape]</c> on the model's device.</returns>
@@ -236,7 +262,7 @@ public sealed class VariationalAutoencoder : nn.Module<Tensor, VaeOutput>
         ArgumentNullException.ThrowIfNull(condition);
         CheckCondition(condition, condition.dim() == 2 ? condition.size(0) : -1);
         using var noGrad = no_grad();
-        Tensor z = StandardNormalPrior.Sample(condition.size(0), LatentSize, Device, generator);
+        Tensor z = prior.Sample(condition.size(0), Device, generator);
         return Likelihood.Mean(Decode(z, condition.to(Device)));
     }
 

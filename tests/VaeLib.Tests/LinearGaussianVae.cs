@@ -20,11 +20,12 @@ internal static class LinearGaussianVae
     public static readonly double[] B = { 0.5, -0.2, 0.1, 0.3 };
 
     /// <summary>The model with the decoder fixed to (W, b) and a randomly initialised linear encoder.</summary>
-    public static VariationalAutoencoder Create()
+    /// <param name="prior">p(z); null for N(0, I).</param>
+    public static VariationalAutoencoder Create(VaeLib.Latent.Prior? prior = null)
     {
         var encoder = new MlpEncoder(new MlpEncoderOptions { InputShape = [DataSize], HiddenSizes = [] });
         var decoder = new MlpDecoder(new MlpDecoderOptions { LatentSize = LatentSize, OutputShape = [DataSize], HiddenSizes = [] });
-        var model = new VariationalAutoencoder(encoder, decoder, new GaussianLikelihood(NoiseVariance));
+        var model = new VariationalAutoencoder(encoder, decoder, new GaussianLikelihood(NoiseVariance), conditionSize: 0, prior);
         using (no_grad())
         {
             foreach (var (name, parameter) in decoder.named_parameters())
@@ -38,22 +39,32 @@ internal static class LinearGaussianVae
     }
 
     /// <summary>The model with its encoder set to the exact posterior, so q(z|x) = p(z|x) and the ELBO equals log p(x).</summary>
-    public static VariationalAutoencoder CreateWithExactPosterior()
+    /// <remarks>
+    /// Under a prior N(m, diag s²) the posterior is N(μ, diag v) with v_j = 1 / (1/s_j² + ‖w_j‖²/c) and
+    /// μ_j = v_j (m_j/s_j² + w_jᵀ(x − b)/c): still linear in x, so the linear encoder holds it exactly.
+    /// </remarks>
+    /// <param name="prior">The model's prior, a Gaussian N(m, diag s²) given by <paramref name="priorMean"/> and <paramref name="priorVariance"/>; null for N(0, I).</param>
+    /// <param name="priorMean">m; null for 0.</param>
+    /// <param name="priorVariance">s²; null for 1.</param>
+    public static VariationalAutoencoder CreateWithExactPosterior(VaeLib.Latent.Prior? prior = null, double[]? priorMean = null, double[]? priorVariance = null)
     {
-        VariationalAutoencoder model = Create();
+        VariationalAutoencoder model = Create(prior);
         var meanWeight = new double[LatentSize, DataSize];
         var meanBias = new double[LatentSize];
         var logVarianceBias = new double[LatentSize];
         for (int j = 0; j < LatentSize; j++)
         {
-            double denominator = ColumnNormSquared(j) + NoiseVariance;
+            double m = priorMean?[j] ?? 0;
+            double s2 = priorVariance?[j] ?? 1;
+            double variance = 1 / ((1 / s2) + (ColumnNormSquared(j) / NoiseVariance));
+            meanBias[j] = variance * m / s2;
             for (int i = 0; i < DataSize; i++)
             {
-                meanWeight[j, i] = W[i, j] / denominator;
-                meanBias[j] -= W[i, j] * B[i] / denominator;
+                meanWeight[j, i] = variance * W[i, j] / NoiseVariance;
+                meanBias[j] -= variance * W[i, j] * B[i] / NoiseVariance;
             }
 
-            logVarianceBias[j] = Math.Log(NoiseVariance / denominator);
+            logVarianceBias[j] = Math.Log(variance);
         }
 
         using (no_grad())
@@ -86,25 +97,26 @@ internal static class LinearGaussianVae
         return (z.matmul(tensor(W, ScalarType.Float32).t()) + tensor(B, ScalarType.Float32) + noise).DetachFromDisposeScope().MoveToOuterDisposeScope();
     }
 
-    /// <summary>The covariance of p(x), WWᵀ + cI.</summary>
-    public static double[,] Covariance()
+    /// <summary>The covariance of p(x), W diag(s²) Wᵀ + cI (s² = 1 for the standard normal prior).</summary>
+    public static double[,] Covariance(double[]? priorVariance = null)
     {
         var covariance = new double[DataSize, DataSize];
         for (int i = 0; i < DataSize; i++)
         {
             for (int j = 0; j < DataSize; j++)
             {
-                covariance[i, j] = Enumerable.Range(0, LatentSize).Sum(k => W[i, k] * W[j, k]) + (i == j ? NoiseVariance : 0);
+                covariance[i, j] = Enumerable.Range(0, LatentSize).Sum(k => W[i, k] * W[j, k] * (priorVariance?[k] ?? 1)) + (i == j ? NoiseVariance : 0);
             }
         }
 
         return covariance;
     }
 
-    /// <summary>log N(x; b, WWᵀ + cI) by a Cholesky factorisation done here, in double precision.</summary>
-    public static double[] ExactLogLikelihood(Tensor data)
+    /// <summary>log N(x; b + Wm, W diag(s²) Wᵀ + cI) by a Cholesky factorisation done here, in double precision (m = 0, s² = 1 by default).</summary>
+    public static double[] ExactLogLikelihood(Tensor data, double[]? priorMean = null, double[]? priorVariance = null)
     {
-        double[,] covariance = Covariance();
+        double[,] covariance = Covariance(priorVariance);
+        double[] center = Enumerable.Range(0, DataSize).Select(i => B[i] + Enumerable.Range(0, LatentSize).Sum(k => W[i, k] * (priorMean?[k] ?? 0))).ToArray();
         var lower = new double[DataSize, DataSize];
         for (int i = 0; i < DataSize; i++)
         {
@@ -131,7 +143,7 @@ internal static class LinearGaussianVae
             double quadratic = 0;
             for (int i = 0; i < DataSize; i++)
             {
-                double sum = values[(n * DataSize) + i] - B[i];
+                double sum = values[(n * DataSize) + i] - center[i];
                 for (int k = 0; k < i; k++)
                 {
                     sum -= lower[i, k] * y[k];

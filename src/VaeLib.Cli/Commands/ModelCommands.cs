@@ -91,7 +91,7 @@ internal static class ModelCommands
             if (result.GetValue(prior))
             {
                 using var generator = new Generator((ulong)result.GetValue(shared.Seed));
-                ends = StandardNormalPrior.Sample(2, model.LatentSize, model.Device, generator);
+                ends = model.Prior.Sample(2, model.Device, generator);
                 pathCondition = model.IsConditional ? ConditionLabels.OneHot(model, [chosen ?? 0]) : null;
             }
             else

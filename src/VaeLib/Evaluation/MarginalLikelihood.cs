@@ -161,7 +161,7 @@ public static class MarginalLikelihood
                 Tensor z = posterior.Sample(count, generator);
                 Tensor logLikelihood = model.Likelihood.LogProb(input, model.Decode(z)).to_type(ScalarType.Float64);
                 Tensor logWeights = logLikelihood
-                    .add(StandardNormalPrior.LogDensity(z).to_type(ScalarType.Float64), Scalars.One)
+                    .add(model.Prior.LogDensity(z).to_type(ScalarType.Float64), Scalars.One)
                     .sub_(posterior.LogDensity(z).to_type(ScalarType.Float64));
                 Tensor part = logWeights.logsumexp(0);
                 total = (total is null ? part : logaddexp(total, part)).MoveToOuterDisposeScope();

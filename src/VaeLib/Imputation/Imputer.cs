@@ -94,7 +94,7 @@ public sealed class Imputer
         Tensor both = cat([current.unsqueeze(0), proposal.unsqueeze(0)], 0);
         Tensor parameters = model.Decode(both);
         Tensor logWeights = model.Likelihood.LogProb(x, parameters)
-            .add_(StandardNormalPrior.LogDensity(both))
+            .add_(model.Prior.LogDensity(both))
             .sub_(posterior.LogDensity(both))
             .to_type(ScalarType.Float64);
         Tensor logRatio = logWeights[1] - logWeights[0];

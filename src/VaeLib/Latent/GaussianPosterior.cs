@@ -6,7 +6,7 @@ namespace VaeLib.Latent;
 /// <summary>
 /// A diagonal Gaussian q(z|x) = N(μ, diag σ²) for a batch, held as μ and log σ², each of shape <c>[N, D]</c>.
 /// </summary>
-public sealed class GaussianPosterior
+public sealed class GaussianPosterior : Posterior
 {
     /// <summary>Wraps the two heads' outputs.</summary>
     /// <param name="mean">μ, shape <c>[N, D]</c>.</param>
@@ -29,6 +29,9 @@ public sealed class GaussianPosterior
     /// <summary>μ, shape <c>[N, D]</c>.</summary>
     public Tensor Mean { get; }
 
+    /// <summary>The code of each item: μ.</summary>
+    public override Tensor Code => Mean;
+
     /// <summary>log σ², shape <c>[N, D]</c>.</summary>
     public Tensor LogVariance { get; }
 
@@ -44,11 +47,11 @@ public sealed class GaussianPosterior
     /// another device ε is drawn on the CPU and copied over, so a seeded run draws the same ε on every device.
     /// </param>
     /// <returns>z of shape <c>[K, N, D]</c>.</returns>
-    public Tensor Sample(int sampleCount = 1, Generator? generator = null)
+    public override Tensor Sample(int sampleCount = 1, Generator? generator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sampleCount);
         long[] shape = [sampleCount, .. Shapes.Of(Mean)];
-        Tensor epsilon = StandardNormalPrior.Noise(shape, Mean.dtype, Mean.device, generator);
+        Tensor epsilon = GaussianNoise.Draw(shape, Mean.dtype, Mean.device, generator);
         return Mean.add(StandardDeviation * epsilon, Scalars.One);
     }
 
@@ -76,7 +79,7 @@ public sealed class GaussianPosterior
     /// </remarks>
     /// <param name="z">Latent points, with the posterior's batch and latent sizes as the last two dimensions.</param>
     /// <returns>Log-densities of shape <c>[K, N]</c> or <c>[N]</c>.</returns>
-    public Tensor LogDensity(Tensor z)
+    public override Tensor LogDensity(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
         using var scope = NewDisposeScope();

@@ -3,37 +3,39 @@ using static TorchSharp.torch;
 
 namespace VaeLib.Latent;
 
-/// <summary>The prior p(z) = N(0, I).</summary>
-public static class StandardNormalPrior
+/// <summary>The prior p(z) = N(0, I), every model's default. It has no parameters.</summary>
+public sealed class StandardNormalPrior : Prior
 {
+    /// <summary>Creates N(0, I) over a latent space.</summary>
+    /// <param name="latentSize">Dimension D of z, ≥ 1.</param>
+    public StandardNormalPrior(long latentSize)
+        : base(nameof(StandardNormalPrior), latentSize)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Description => "N(0, I)";
+
     /// <summary>log p(z) = −½ Σ_d (log 2π + z_d²), summed over the last dimension.</summary>
     /// <param name="z">Latent points, latent size last.</param>
     /// <returns>Log-densities with the last dimension removed.</returns>
-    public static Tensor LogDensity(Tensor z)
+    public override Tensor LogDensity(Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
         return z.pow(Scalars.Two).add_(Scalars.LogTwoPi, Scalars.One).sum(-1).mul_(Scalars.MinusHalf);
     }
 
-    /// <summary>Draws <paramref name="count"/> points from N(0, I).</summary>
-    /// <param name="count">Number of points.</param>
-    /// <param name="latentSize">Dimension of z.</param>
-    /// <param name="device">Device of the result.</param>
-    /// <param name="generator">Seeded random generator (TorchSharp's generators live on the CPU), or null for the default one.</param>
-    /// <returns>z of shape <c>[count, latentSize]</c>.</returns>
-    public static Tensor Sample(long count, long latentSize, Device? device = null, Generator? generator = null)
+    /// <inheritdoc />
+    public override Tensor Sample(long count, Device device, Generator? generator = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(latentSize);
-        return Noise([count, latentSize], ScalarType.Float32, device ?? CPU, generator);
+        ArgumentNullException.ThrowIfNull(device);
+        return GaussianNoise.Draw([count, LatentSize], ScalarType.Float32, device, generator);
     }
 
-    /// <summary>
-    /// Standard normal noise on a device. TorchSharp 0.107 creates every generator on the CPU, and libtorch refuses a
-    /// CPU generator for a CUDA tensor, so seeded noise for another device is drawn on the CPU and copied.
-    /// </summary>
-    internal static Tensor Noise(long[] shape, ScalarType dtype, Device device, Generator? generator) =>
-        generator is null || device.type == TorchSharp.DeviceType.CPU
-            ? randn(shape, dtype: dtype, device: device, generator: generator)
-            : randn(shape, dtype: dtype, device: CPU, generator: generator).to(device);
+    /// <summary>For a diagonal Gaussian posterior, −½ (1 + log σ² − μ² − σ²) per item and dimension; null for any other.</summary>
+    /// <param name="posterior">The posterior of a batch.</param>
+    /// <returns>The divergences <c>[N, D]</c>, or null.</returns>
+    public override Tensor? ClosedFormKlPerDimension(Posterior posterior) =>
+        posterior is GaussianPosterior gaussian ? gaussian.KlPerDimension() : null;
 }

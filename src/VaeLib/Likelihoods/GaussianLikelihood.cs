@@ -40,7 +40,7 @@ public sealed class GaussianLikelihood : Likelihood
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using Scalar scale = Math.Sqrt(Variance).ToScalar();
-        return Latent.StandardNormalPrior.Noise(Shapes.Of(parameters), parameters.dtype, parameters.device, generator).mul_(scale).add_(parameters);
+        return Runtime.GaussianNoise.Draw(Shapes.Of(parameters), parameters.dtype, parameters.device, generator).mul_(scale).add_(parameters);
     }
 
     /// <summary>−(M/2) log(2πc), reached at f(z) = x: the same for every item, with M the number of data elements.</summary>

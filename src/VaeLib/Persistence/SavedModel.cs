@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VaeLib.Latent;
 using VaeLib.Modules;
 using VaeLib.Storage;
 using static TorchSharp.torch;
@@ -55,12 +56,19 @@ public sealed record SavedModel(VariationalAutoencoder Model, VaeArchitecture Ar
     /// </summary>
     /// <param name="directory">The folder.</param>
     /// <exception cref="IOException">The files cannot be written (e.g. the disk is full); the previous model in the folder is kept.</exception>
+    /// <exception cref="NotSupportedException">The model's prior is not N(0, I), which format version 1 cannot describe; nothing is written.</exception>
     public void Save(string directory) => Save(directory, observer: null);
 
     /// <summary>Saves, telling <paramref name="observer"/> of each step (the fault-injection tests).</summary>
     internal void Save(string directory, IStorageObserver? observer)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (Model.Prior is not StandardNormalPrior)
+        {
+            // Refused before anything is written: a folder that loaded with N(0, I) would silently be another model.
+            throw new NotSupportedException($"model.json (format version {FormatVersion}) describes models with the prior N(0, I) only; this model's prior is {Model.Prior.Description}. Save its weights with Model.save(path) and rebuild the model in code to load them.");
+        }
+
         FileSet.Write(
             directory,
             [(WeightsFileName, path => Model.save(path))],

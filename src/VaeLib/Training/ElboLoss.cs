@@ -70,10 +70,16 @@ public sealed class ElboLoss
         CheckedBeta(klWeight, nameof(klWeight));
         VaeOutput output = model.Forward(input, condition, sampleCount, generator);
         Tensor reconstruction = model.Likelihood.LogProb(input, output.DecoderOutput).mean([0]).neg();
-        Tensor klPerDimension = output.Posterior.KlPerDimension();
-        Tensor kl = klPerDimension.sum(-1);
+        Tensor? klPerDimension = model.Prior.ClosedFormKlPerDimension(output.Posterior);
+        if (klPerDimension is null && FreeBits > 0)
+        {
+            throw new InvalidOperationException($"Free bits need the KL per latent dimension in closed form, which the prior {model.Prior.Description} does not give for this posterior; turn free bits off.");
+        }
+
+        // Without a closed form, KL(q ‖ p) is estimated as E_q[log q(z|x) − log p(z)] on the K samples drawn above.
+        Tensor kl = klPerDimension?.sum(-1) ?? output.Posterior.LogDensity(output.Z).sub_(model.Prior.LogDensity(output.Z)).mean([0]);
         using Scalar weight = klWeight.ToScalar(); // disposed here, not left to the finalizer (see Runtime.Scalars)
-        Tensor loss = reconstruction.add(FreeBits > 0 ? FreeBitsPenalty(klPerDimension) : kl, weight);
+        Tensor loss = reconstruction.add(FreeBits > 0 ? FreeBitsPenalty(klPerDimension!) : kl, weight);
         return new ElboTerms(loss, reconstruction, kl);
     }
 

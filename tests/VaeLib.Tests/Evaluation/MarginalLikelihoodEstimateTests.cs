@@ -74,7 +74,7 @@ public class MarginalLikelihoodEstimateTests
             var posterior = model.Encode(input);
             Tensor z = cat(new[] { 1, 9, 512, 512, 512, 512, 512, 430 }.Select(count => posterior.Sample(count, second)).ToList(), 0);
             Tensor logWeights = model.Likelihood.LogProb(input, model.Decode(z)).to_type(ScalarType.Float64)
-                + VaeLib.Latent.StandardNormalPrior.LogDensity(z).to_type(ScalarType.Float64)
+                + new VaeLib.Latent.StandardNormalPrior(z.size(-1)).LogDensity(z).to_type(ScalarType.Float64)
                 - posterior.LogDensity(z).to_type(ScalarType.Float64);
             nested.shape.Should().Equal(3, 2);
             int row = 0;

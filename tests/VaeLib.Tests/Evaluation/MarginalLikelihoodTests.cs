@@ -74,7 +74,7 @@ public class MarginalLikelihoodTests
         {
             var posterior = model.Encode(data);
             Tensor logWeights = model.Likelihood.LogProb(data, model.Decode(z)).to_type(ScalarType.Float64)
-                + VaeLib.Latent.StandardNormalPrior.LogDensity(z).to_type(ScalarType.Float64)
+                + new VaeLib.Latent.StandardNormalPrior(z.size(-1)).LogDensity(z).to_type(ScalarType.Float64)
                 - posterior.LogDensity(z).to_type(ScalarType.Float64);
             Tensor direct = logWeights.logsumexp(0) - Math.Log(3000);
             chunked.allclose(direct, rtol: 1e-6, atol: 1e-3).Should().BeTrue();
