@@ -20,7 +20,7 @@ public class CsvDatasetTests
         File.WriteAllText(path, string.Join(',', names) + "\n" + string.Join(',', names.Select(_ => "1")) + "\n" + string.Join(',', names.Select(_ => "2")) + "\n");
 
         FluentActions.Invoking(() => CsvDataset.Load(path)).Should().Throw<DataFormatException>()
-            .WithMessage($"{path}: has 10001 columns; at most 10000 are read (CsvOptions.MaxColumns raises the limit).");
+            .WithMessage($"{path}: has 10001 columns; at most 10000 are read (CsvOptions.MaxColumns, vae train --max-columns, raises the limit).");
         using CsvDataset wide = CsvDataset.Load(path, new CsvOptions { MaxColumns = 20_000 });
         wide.ItemShape.Should().Equal(10_001);
     }
