@@ -40,6 +40,7 @@ internal static class OptionLimits
         ["train --max-grad-norm"] = Limit.Positive,
         ["train --kl-warmup"] = Limit.Between(0, 1_000_000),
         ["train --free-bits"] = Limit.NonNegative,
+        ["train --weight-decay"] = Limit.NonNegative,
         ["train --samples"] = Limit.Between(1, 1000),
         ["train --max-columns"] = Limit.Between(1, 1_000_000),
         ["sample --n"] = Limit.Between(1, MaxItems),

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace VaeLib.Cli.Tests;
 
@@ -16,6 +18,7 @@ public sealed class TrainOptionCheckTests : IDisposable
     [InlineData("--beta", "-1")]
     [InlineData("--variance", "-2")]
     [InlineData("--free-bits", "-1")]
+    [InlineData("--weight-decay", "-1")]
     [InlineData("--samples", "0")]
     [InlineData("--checkpoint-every", "0")]
     [InlineData("--max-grad-norm", "0")]
@@ -73,6 +76,40 @@ public sealed class TrainOptionCheckTests : IDisposable
         lower.Error.Should().Contain($"--epochs 1: {run} has completed 2 epochs already");
         more.ExitCode.Should().Be(0, more.Error);
         File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Should().HaveCount(3);
+    }
+
+    [Fact]
+    public void Weight_decay_trains_with_AdamW_is_kept_by_resume_and_is_0_for_runs_saved_before_it()
+    {
+        string decayed = Path.Combine(folder, "decayed");
+        string plain = Path.Combine(folder, "plain");
+        string[] common = ["train", "--data", Table(), "--epochs", "2", "--hidden", "8", "--latent", "2", "--device", "cpu", "--quiet"];
+
+        var withDecay = VaeProcess.Run([.. common, "--weight-decay", "0.1", "--out", decayed]);
+        var without = VaeProcess.Run([.. common, "--out", plain]);
+
+        withDecay.ExitCode.Should().Be(0, withDecay.Error);
+        without.ExitCode.Should().Be(0, without.Error);
+        using (JsonDocument options = JsonDocument.Parse(File.ReadAllText(Path.Combine(decayed, "options.json"))))
+        {
+            options.RootElement.GetProperty("WeightDecay").GetDouble().Should().Be(0.1);
+        }
+
+        File.ReadAllLines(Path.Combine(decayed, "metrics.jsonl")).Should().NotEqual(File.ReadAllLines(Path.Combine(plain, "metrics.jsonl")), "the decay changes the updates");
+
+        var changed = VaeProcess.Run("train", "--resume", decayed, "--weight-decay", "0.2", "--epochs", "3");
+        changed.ExitCode.Should().Be(2);
+        changed.Error.Should().Contain("--weight-decay 0.2 (the run's is 0.1)");
+
+        // options.json of a run saved before --weight-decay existed has no WeightDecay: it resumes with Adam.
+        string optionsPath = Path.Combine(plain, "options.json");
+        var older = JsonNode.Parse(File.ReadAllText(optionsPath))!.AsObject();
+        older.Remove("WeightDecay").Should().BeTrue();
+        File.WriteAllText(optionsPath, older.ToJsonString());
+        var resumed = VaeProcess.Run("train", "--resume", plain, "--epochs", "3");
+        resumed.ExitCode.Should().Be(0, resumed.Error);
+        resumed.Output.Should().MatchRegex(@"with the run's options: .*--weight-decay 0\.(\s|$)");
+        File.ReadAllLines(Path.Combine(plain, "metrics.jsonl")).Should().HaveCount(3);
     }
 
     public void Dispose() => Directory.Delete(folder, recursive: true);

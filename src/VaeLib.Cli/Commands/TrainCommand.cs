@@ -25,7 +25,7 @@ internal static class TrainCommand
         var latent = new Option<int>("--latent") { Description = "Dimension of z.", DefaultValueFactory = _ => 20 };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
-        var learningRate = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var learningRate = new Option<double>("--lr") { Description = "Adam (or AdamW) learning rate.", DefaultValueFactory = _ => 1e-3 };
         var beta = new Option<double>("--beta") { Description = "KL weight β (1 is the ELBO).", DefaultValueFactory = _ => 1.0 };
         var likelihood = new Option<string>("--likelihood") { Description = "Observation model: bernoulli (images in [0, 1]), gaussian, or auto (bernoulli for images, gaussian for tables).", DefaultValueFactory = _ => "auto" };
         likelihood.AcceptOnlyFromAmong("auto", "bernoulli", "gaussian");
@@ -47,6 +47,7 @@ internal static class TrainCommand
         var quiet = new Option<bool>("--quiet") { Description = "Print nothing but errors and the run folder." };
         var klWarmup = new Option<int>("--kl-warmup") { Description = "KL warm-up: the KL weight rises linearly from 0 to β over this many epochs (0: off).", DefaultValueFactory = _ => 0 };
         var freeBits = new Option<double>("--free-bits") { Description = "Free bits: a floor, in nats per latent dimension, under each dimension's batch-mean KL in the loss (0: off).", DefaultValueFactory = _ => 0.0 };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "Decoupled weight decay λ: above 0, train with AdamW (each step scales the weights by 1 − lr·λ before Adam's update); 0 keeps Adam.", DefaultValueFactory = _ => 0.0 };
         var samples = new Option<int>("--samples") { Description = "Monte Carlo samples of z per item in the loss.", DefaultValueFactory = _ => 1 };
         var condition = new Option<string>("--condition") { Description = "none, or label: train a conditional VAE given each item's one-hot label (encoder and decoder).", DefaultValueFactory = _ => "none" };
         condition.AcceptOnlyFromAmong("none", "label");
@@ -58,7 +59,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a VAE and write a run folder: the model, metrics.jsonl and pictures.")
         {
-            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, overwrite, quiet, klWarmup, freeBits, samples, condition, tensorBoard, maxParameters, maxColumns,
+            data, binarize, imageSize, color, labelColumn, model, hidden, latent, epochs, batch, learningRate, beta, likelihood, variance, device, seed, output, metrics, checkpointEvery, maxGradNorm, resume, overwrite, quiet, klWarmup, freeBits, samples, condition, tensorBoard, maxParameters, maxColumns, weightDecay,
         };
 
         // What a run is: the options --resume keeps from options.json and refuses to change.
@@ -68,7 +69,7 @@ internal static class TrainCommand
             (model, s => s.Model), (hidden, s => s.Hidden), (latent, s => s.Latent), (likelihood, s => s.Likelihood), (variance, s => s.Variance),
             (condition, s => s.ConditionOnLabels ? "label" : "none"), (batch, s => s.Batch), (learningRate, s => s.LearningRate), (beta, s => s.Beta),
             (klWarmup, s => s.KlWarmup), (freeBits, s => s.FreeBits), (samples, s => s.Samples), (maxGradNorm, s => s.MaxGradNorm),
-            (checkpointEvery, s => s.CheckpointEvery), (seed, s => s.Seed), (maxColumns, s => s.MaxColumns),
+            (checkpointEvery, s => s.CheckpointEvery), (seed, s => s.Seed), (maxColumns, s => s.MaxColumns), (weightDecay, s => s.WeightDecay),
         ];
         command.SetAction(result =>
         {
@@ -100,7 +101,8 @@ internal static class TrainCommand
                 result.GetValue(samples),
                 result.GetValue(condition) == "label",
                 result.GetValue(tensorBoard),
-                result.GetValue(maxColumns));
+                result.GetValue(maxColumns),
+                result.GetValue(weightDecay));
             long limit = result.GetValue(maxParameters);
             if (resumeFolder is null)
             {
@@ -221,6 +223,8 @@ internal static class TrainCommand
                 Epochs = settings.Epochs,
                 BatchSize = settings.Batch,
                 LearningRate = settings.LearningRate,
+                Optimizer = settings.WeightDecay > 0 ? OptimizerKind.AdamW : OptimizerKind.Adam,
+                WeightDecay = settings.WeightDecay,
                 Beta = settings.Beta,
                 Seed = (ulong)settings.Seed,
                 Device = Enum.Parse<ComputeDevice>(settings.Device, ignoreCase: true),
@@ -380,5 +384,6 @@ internal static class TrainCommand
         int Samples = 1,
         bool ConditionOnLabels = false,
         string? TensorBoard = null,
-        int MaxColumns = CsvOptions.DefaultMaxColumns);
+        int MaxColumns = CsvOptions.DefaultMaxColumns,
+        double WeightDecay = 0);
 }

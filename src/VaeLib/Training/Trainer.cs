@@ -58,10 +58,14 @@ public sealed partial class Trainer : IDisposable
         }
 
         trainableParameters = trainable;
-        optimizer = Options.Optimizer switch
+        optimizer = (Options.Optimizer, Options.WeightDecay) switch
         {
-            OptimizerKind.Adam => new ScalarFreeAdam(trainable, Options.LearningRate),
-            OptimizerKind.RmsProp => new ScalarFreeRmsProp(trainable, Options.LearningRate),
+            (OptimizerKind.AdamW, double weightDecay) => new ScalarFreeAdamW(trainable, Options.LearningRate, weightDecay),
+            (OptimizerKind.Adam or OptimizerKind.RmsProp, > 0) => throw new ArgumentException(
+                $"WeightDecay {Options.WeightDecay.ToString(System.Globalization.CultureInfo.InvariantCulture)} is decoupled weight decay, which only OptimizerKind.AdamW applies; the optimizer is {Options.Optimizer}. Choose OptimizerKind.AdamW, or leave WeightDecay at 0.",
+                nameof(options)),
+            (OptimizerKind.Adam, _) => new ScalarFreeAdam(trainable, Options.LearningRate),
+            (OptimizerKind.RmsProp, _) => new ScalarFreeRmsProp(trainable, Options.LearningRate),
             _ => throw new ArgumentOutOfRangeException(nameof(options), Options.Optimizer, "Unknown optimizer."),
         };
         shuffleGenerator = new Generator(Options.Seed, CPU);

@@ -12,6 +12,7 @@ public sealed record TrainerOptions
     private readonly int checkpointEvery = 1;
     private readonly int klWarmupEpochs;
     private readonly double freeBits;
+    private readonly double weightDecay;
 
     /// <summary>Passes over the training set. Default 10.</summary>
     public int Epochs
@@ -38,6 +39,20 @@ public sealed record TrainerOptions
 
     /// <summary>The optimizer. Default <see cref="OptimizerKind.Adam"/>.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>
+    /// The decoupled weight decay λ of <see cref="OptimizerKind.AdamW"/>: each step multiplies the weights by
+    /// 1 − <see cref="LearningRate"/>·λ before Adam's update. Default 0 (PyTorch's AdamW defaults to 0.01; set it
+    /// explicitly). A value above 0 needs <see cref="Optimizer"/> = <see cref="OptimizerKind.AdamW"/>: the
+    /// <see cref="Trainer"/> refuses it with Adam or RMSprop rather than ignore it.
+    /// </summary>
+    public double WeightDecay
+    {
+        get => weightDecay;
+        init => weightDecay = value >= 0 && double.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(WeightDecay), value, "The weight decay must be finite and non-negative (0 turns it off).");
+    }
 
     /// <summary>The KL weight β of <see cref="ElboLoss"/>. Default 1.</summary>
     public double Beta

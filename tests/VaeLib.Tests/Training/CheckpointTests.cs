@@ -10,17 +10,27 @@ public sealed class CheckpointTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("vaelib-checkpoint-").FullName;
 
-    [Fact]
-    public void A_run_interrupted_and_resumed_from_a_checkpoint_repeats_the_uninterrupted_run()
+    [Theory]
+    [InlineData(OptimizerKind.Adam, 0)]
+    [InlineData(OptimizerKind.AdamW, 0.05)]
+    public void A_run_interrupted_and_resumed_from_a_checkpoint_repeats_the_uninterrupted_run(OptimizerKind optimizer, double weightDecay)
     {
         using var data = SpritesDataset.Generate(new SpritesOptions { Count = 256, ImageSize = 12, Seed = 9 });
-        double[] uninterrupted = Train(data, epochs: 5, checkpoint: null, resume: false);
+        var uninterruptedWeights = new List<float[]>();
+        var resumedWeights = new List<float[]>();
+        double[] uninterrupted = Train(data, epochs: 5, checkpoint: null, resume: false, optimizer: optimizer, weightDecay: weightDecay, finalWeights: uninterruptedWeights);
 
-        Train(data, epochs: 2, checkpoint: folder, resume: false);
-        double[] resumed = Train(data, epochs: 5, checkpoint: folder, resume: true);
+        Train(data, epochs: 2, checkpoint: folder, resume: false, optimizer: optimizer, weightDecay: weightDecay);
+        double[] resumed = Train(data, epochs: 5, checkpoint: folder, resume: true, optimizer: optimizer, weightDecay: weightDecay, finalWeights: resumedWeights);
 
         resumed.Should().HaveCount(5);
         resumed.Should().Equal(uninterrupted, (a, b) => Math.Abs(a - b) <= 1e-6 * Math.Abs(b));
+        uninterruptedWeights.Should().NotBeEmpty();
+        resumedWeights.Should().HaveSameCount(uninterruptedWeights);
+        foreach ((float[] actual, float[] expected) in resumedWeights.Zip(uninterruptedWeights))
+        {
+            actual.Should().Equal(expected, (a, b) => Math.Abs(a - b) <= (1e-6 * Math.Abs(b)) + 1e-7, "the resumed run ends at the uninterrupted run's weights");
+        }
     }
 
     [Fact]
@@ -112,7 +122,15 @@ public sealed class CheckpointTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
 
-    private static double[] Train(SpritesDataset data, int epochs, string? checkpoint, bool resume, double? maxGradientNorm = null)
+    private static double[] Train(
+        SpritesDataset data,
+        int epochs,
+        string? checkpoint,
+        bool resume,
+        double? maxGradientNorm = null,
+        OptimizerKind optimizer = OptimizerKind.Adam,
+        double weightDecay = 0,
+        List<float[]>? finalWeights = null)
     {
         // A resumed model starts from other weights on purpose: the checkpoint must restore them.
         manual_seed(resume ? 99 : 1);
@@ -125,12 +143,16 @@ public sealed class CheckpointTests : IDisposable
             Seed = 7,
             CheckpointDirectory = checkpoint,
             MaxGradientNorm = maxGradientNorm,
+            Optimizer = optimizer,
+            WeightDecay = weightDecay,
         });
         if (resume)
         {
             trainer.LoadCheckpoint(checkpoint!);
         }
 
-        return trainer.Fit(data).Epochs.Select(report => report.TrainLoss).ToArray();
+        double[] losses = trainer.Fit(data).Epochs.Select(report => report.TrainLoss).ToArray();
+        finalWeights?.AddRange(model.parameters().Select(parameter => parameter.data<float>().ToArray()));
+        return losses;
     }
 }

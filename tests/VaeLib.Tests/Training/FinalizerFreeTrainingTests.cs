@@ -19,6 +19,7 @@ public class FinalizerFreeTrainingTests
         { "mlp-bernoulli", OptimizerKind.Adam },
         { "mlp-gaussian-beta", OptimizerKind.RmsProp },
         { "conv-bernoulli", OptimizerKind.Adam },
+        { "mlp-bernoulli", OptimizerKind.AdamW },
     };
 
     [Theory]
@@ -39,7 +40,7 @@ public class FinalizerFreeTrainingTests
                 new BernoulliLikelihood()),
         };
         double beta = model.EndsWith("beta", StringComparison.Ordinal) ? 0.5 : 1.0;
-        using var trainer = new Trainer(vae, new TrainerOptions { Epochs = 2, BatchSize = 8, Optimizer = optimizer, Beta = beta, Device = ComputeDevice.Cpu });
+        using var trainer = new Trainer(vae, new TrainerOptions { Epochs = 2, BatchSize = 8, Optimizer = optimizer, WeightDecay = optimizer == OptimizerKind.AdamW ? 0.01 : 0, Beta = beta, Device = ComputeDevice.Cpu });
         long finalizable = -1;
         var afterBatch = new SynchronousProgress<BatchProgress>(progress =>
         {
