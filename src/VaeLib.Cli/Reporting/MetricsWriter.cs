@@ -47,19 +47,41 @@ internal sealed class MetricsWriter : IDisposable
             Math.Round(report.Seconds, 3),
             Math.Round(report.SamplesPerSecond, 1),
             report.TrainLoss,
-            report.TrainReconstruction,
-            report.TrainKl,
+            Finite(report.TrainReconstruction),
+            Finite(report.TrainKl),
             report.Validation?.Loss,
-            report.Validation?.Reconstruction,
-            report.Validation?.Kl,
+            Finite(report.Validation?.Reconstruction),
+            Finite(report.Validation?.Kl),
             memory?.Resident,
             memory?.PeakResident,
-            memory?.ManagedHeap);
+            memory?.ManagedHeap)
+        {
+            OtherTerms = OtherTerms(report),
+        };
         string text = JsonSerializer.Serialize(line, Json);
         foreach (StreamWriter writer in writers)
         {
             writer.WriteLine(text);
         }
+    }
+
+    /// <summary>A term the objective does not have (NaN) is written as null.</summary>
+    private static double? Finite(double? value) => value is double number && double.IsFinite(number) ? number : null;
+
+    /// <summary>Terms other than recon and kl, as train_NAME and test_NAME; null when there are none.</summary>
+    private static Dictionary<string, object?>? OtherTerms(EpochReport report)
+    {
+        var terms = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach ((string name, double value) in report.TrainTerms ?? new Dictionary<string, double>())
+        {
+            if (name is not "recon" and not "kl")
+            {
+                terms[$"train_{name}"] = Finite(value);
+                terms[$"test_{name}"] = report.Validation?.Terms?.TryGetValue(name, out double test) == true ? Finite(test) : null;
+            }
+        }
+
+        return terms.Count == 0 ? null : terms;
     }
 
     public void Dispose()
@@ -75,14 +97,19 @@ internal sealed class MetricsWriter : IDisposable
         [property: JsonPropertyName("seconds")] double Seconds,
         [property: JsonPropertyName("samples_per_s")] double SamplesPerSecond,
         [property: JsonPropertyName("train_loss")] double TrainLoss,
-        [property: JsonPropertyName("train_recon")] double TrainReconstruction,
-        [property: JsonPropertyName("train_kl")] double TrainKl,
+        [property: JsonPropertyName("train_recon")] double? TrainReconstruction,
+        [property: JsonPropertyName("train_kl")] double? TrainKl,
         [property: JsonPropertyName("test_loss")] double? TestLoss,
         [property: JsonPropertyName("test_recon")] double? TestReconstruction,
         [property: JsonPropertyName("test_kl")] double? TestKl,
         [property: JsonPropertyName("rss_mb")] double? ResidentMegabytes,
         [property: JsonPropertyName("peak_rss_mb")] double? PeakResidentMegabytes,
-        [property: JsonPropertyName("managed_mb")] double? ManagedHeapMegabytes);
+        [property: JsonPropertyName("managed_mb")] double? ManagedHeapMegabytes)
+    {
+        /// <summary>The objective's other named terms (train_NAME, test_NAME), written after the fixed keys.</summary>
+        [JsonExtensionData]
+        public Dictionary<string, object?>? OtherTerms { get; init; }
+    }
 
     /// <summary>Resident memory now and at its peak, and the .NET heap's size after the last collection, in MiB.</summary>
     private sealed record MemoryFigures(double Resident, double PeakResident, double ManagedHeap);

@@ -36,6 +36,14 @@ public sealed class TensorBoardLog : IProgress<EpochReport>
         writer.add_scalar("loss/train", (float)report.TrainLoss, report.Epoch);
         writer.add_scalar("loss/reconstruction", (float)report.TrainReconstruction, report.Epoch);
         writer.add_scalar("loss/kl", (float)report.TrainKl, report.Epoch);
+        foreach ((string name, double value) in report.TrainTerms ?? new Dictionary<string, double>())
+        {
+            if (name is not "recon" and not "kl")
+            {
+                writer.add_scalar($"loss/{name}", (float)value, report.Epoch);
+            }
+        }
+
         if (report.Validation is { } validation)
         {
             writer.add_scalar("loss/validation", (float)validation.Loss, report.Epoch);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp;
 using VaeLib.Data;
+using VaeLib.Objectives;
 using VaeLib.Persistence;
 using VaeLib.Storage;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public sealed partial class Trainer : IDisposable
     private readonly List<TorchSharp.Modules.Parameter> trainableParameters;
     private readonly Generator shuffleGenerator;
     private readonly Generator noiseGenerator;
-    private readonly ElboLoss loss;
+    private readonly VaeObjective objective;
     private readonly ILogger logger;
 
     /// <summary>Moves the model to the chosen device and creates the optimizer over its trainable parameters.</summary>
@@ -70,7 +71,12 @@ public sealed partial class Trainer : IDisposable
         };
         shuffleGenerator = new Generator(Options.Seed, CPU);
         noiseGenerator = new Generator(Options.Seed ^ NoiseSeedOffset);
-        loss = new ElboLoss(Options.Beta, Options.FreeBits);
+        if (Options.Objective is not null && (Options.Beta != 1 || Options.FreeBits != 0 || Options.KlWarmupEpochs != 0 || Options.SamplesPerItem != 1))
+        {
+            throw new ArgumentException("TrainerOptions.Objective carries its own settings: leave Beta, FreeBits, KlWarmupEpochs and SamplesPerItem at their defaults, or set them on the objective (e.g. new ElboObjective(beta, freeBits, klWarmupEpochs, sampleCount)).", nameof(options));
+        }
+
+        objective = Options.Objective ?? new ElboObjective(Options.Beta, Options.FreeBits, Options.KlWarmupEpochs, Options.SamplesPerItem);
     }
 
     /// <summary>The model being trained.</summary>
@@ -78,6 +84,9 @@ public sealed partial class Trainer : IDisposable
 
     /// <summary>The options.</summary>
     public TrainerOptions Options { get; }
+
+    /// <summary>What training minimizes (<see cref="TrainerOptions.Objective"/>, or the negative ELBO from the options).</summary>
+    public VaeObjective Objective => objective;
 
     /// <summary>The device the model was moved to.</summary>
     public Device Device { get; }
@@ -144,7 +153,7 @@ public sealed partial class Trainer : IDisposable
             stopwatch.Stop();
             if (!double.IsFinite(means[0]))
             {
-                string where = means[3] >= 0 ? $" (first at minibatch {means[3] + 1})" : string.Empty;
+                string where = means[^1] >= 0 ? $" (first at minibatch {means[^1] + 1})" : string.Empty;
                 string kept = Options.CheckpointDirectory is null ? string.Empty : $" The last good checkpoint in {Options.CheckpointDirectory} is kept.";
                 var diverged = new InvalidOperationException(
                     $"Training diverged in epoch {epoch}{where}: the mean loss is {means[0]}. Lower the learning rate, set a gradient-norm limit, check the data for NaN or infinite values, or use a likelihood that suits the data's range.{kept}");
@@ -159,9 +168,10 @@ public sealed partial class Trainer : IDisposable
                 seconds,
                 training.Count / Math.Max(seconds, 1e-9),
                 means[0],
-                means[1],
-                means[2],
-                validation is null ? null : Evaluate(validation));
+                Term(means, "recon"),
+                Term(means, "kl"),
+                validation is null ? null : Evaluate(validation),
+                Terms(means));
             if (report.Validation is { } checkedValidation && !double.IsFinite(checkedValidation.Loss))
             {
                 throw new InvalidOperationException(
@@ -314,8 +324,8 @@ public sealed partial class Trainer : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             using var generator = new Generator(Options.Seed + 1);
-            var perItemLoss = new ElboLoss(Options.Beta);
-            Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
+            long batches = (data.Count + Options.BatchSize - 1) / Options.BatchSize;
+            Tensor sums = zeros(1 + objective.TermNames.Count, dtype: ScalarType.Float64, device: Device);
             Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
             for (long start = 0; start < data.Count; start += Options.BatchSize)
             {
@@ -324,11 +334,12 @@ public sealed partial class Trainer : IDisposable
                 Tensor slice = indices.narrow(0, start, length);
                 Tensor batch = data.GetBatch(slice).to(Device);
                 Tensor? condition = ConditionsOf(data, slice);
-                Accumulate(sums, perItemLoss.Evaluate(Model, batch, condition, Options.SamplesPerItem, generator));
+                var context = new ObjectiveContext(history.Count + 1, start / Options.BatchSize, batches, data.Count, generator, Device, IsTraining: false);
+                Accumulate(sums, Compute(batch, condition, context));
             }
 
             double[] means = (sums / data.Count).cpu().data<double>().ToArray();
-            return new ValidationReport(means[0], means[1], means[2]);
+            return new ValidationReport(means[0], Term(means, "recon"), Term(means, "kl"), Terms(means));
         }
         finally
         {
@@ -352,7 +363,7 @@ public sealed partial class Trainer : IDisposable
         Tensor order = randperm(training.Count, generator: shuffleGenerator);
         // Summed loss, reconstruction and KL, and each minibatch's loss (to find the first that was not finite), kept
         // on the device so the host reads them once per epoch.
-        Tensor sums = zeros(3, dtype: ScalarType.Float64, device: Device);
+        Tensor sums = zeros(1 + objective.TermNames.Count, dtype: ScalarType.Float64, device: Device);
         Tensor batchLosses = zeros(batches, device: Device);
         for (long start = 0; start < training.Count; start += Options.BatchSize)
         {
@@ -367,8 +378,8 @@ public sealed partial class Trainer : IDisposable
             Tensor batch = training.GetBatch(slice).to(Device);
             Tensor? condition = ConditionsOf(training, slice);
             optimizer.zero_grad();
-            double klWeight = KlWeight(epoch, start / Options.BatchSize, batches);
-            ElboTerms terms = loss.Evaluate(Model, batch, condition, Options.SamplesPerItem, noiseGenerator, klWeight);
+            var context = new ObjectiveContext(epoch, start / Options.BatchSize, batches, training.Count, noiseGenerator, Device, IsTraining: true);
+            ObjectiveTerms terms = Compute(batch, condition, context);
             Tensor meanLoss = terms.Loss.mean();
             meanLoss.backward();
             if (Options.MaxGradientNorm is double limit)
@@ -392,29 +403,52 @@ public sealed partial class Trainer : IDisposable
         return cat([sums / training.Count, firstBad]).cpu().data<double>().ToArray();
     }
 
-    /// <summary>Adds a batch's summed loss, reconstruction and KL to the float64 totals <c>[3]</c>, without gradients.</summary>
-    private static void Accumulate(Tensor sums, ElboTerms terms)
+    /// <summary>The objective's terms for a minibatch, checked to be one per name.</summary>
+    private ObjectiveTerms Compute(Tensor batch, Tensor? condition, ObjectiveContext context)
+    {
+        ObjectiveTerms terms = objective.Compute(Model, batch, condition, context);
+        if (terms.Terms.Count != objective.TermNames.Count)
+        {
+            throw new InvalidOperationException($"The objective {objective.GetType().Name} names {objective.TermNames.Count} terms ({string.Join(", ", objective.TermNames)}) but returned {terms.Terms.Count}.");
+        }
+
+        return terms;
+    }
+
+    /// <summary>Adds a batch's summed loss and terms to the float64 totals <c>[1 + terms]</c>, without gradients.</summary>
+    private static void Accumulate(Tensor sums, ObjectiveTerms terms)
     {
         // Slot by slot: torch.stack marshals its list with an object left for the finalizer (see Runtime.Scalars).
         using var noGrad = no_grad();
         sums.select(0, 0).add_(terms.Loss.sum(), Runtime.Scalars.One);
-        sums.select(0, 1).add_(terms.Reconstruction.sum(), Runtime.Scalars.One);
-        sums.select(0, 2).add_(terms.Kl.sum(), Runtime.Scalars.One);
+        for (int i = 0; i < terms.Terms.Count; i++)
+        {
+            sums.select(0, i + 1).add_(terms.Terms[i].sum(), Runtime.Scalars.One);
+        }
     }
 
-    /// <summary>
-    /// The KL weight of a minibatch: β, or during the warm-up β·t/T with t minibatches done and T the warm-up's
-    /// minibatches, so the first minibatch has weight 0 and the weight reaches β when the warm-up ends.
-    /// </summary>
-    private double KlWeight(int epoch, long batchIndex, long batches)
+    /// <summary>The mean of a named term (slot 1 + its index), or NaN when the objective has no such term.</summary>
+    private double Term(double[] means, string name)
     {
-        if (Options.KlWarmupEpochs == 0)
+        int index = IndexOf(objective.TermNames, name);
+        return index < 0 ? double.NaN : means[1 + index];
+    }
+
+    /// <summary>Every term's mean by name.</summary>
+    private Dictionary<string, double> Terms(double[] means) =>
+        objective.TermNames.Select((name, index) => (name, index)).ToDictionary(entry => entry.name, entry => means[1 + entry.index], StringComparer.Ordinal);
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
         {
-            return Options.Beta;
+            if (names[i] == name)
+            {
+                return i;
+            }
         }
 
-        double done = ((epoch - 1) * (double)batches) + batchIndex;
-        return Options.Beta * Math.Min(1.0, done / (Options.KlWarmupEpochs * (double)batches));
+        return -1;
     }
 
     /// <summary>The conditions of a conditional model's minibatch, on the device; null for an unconditional model.</summary>

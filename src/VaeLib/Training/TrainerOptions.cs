@@ -96,6 +96,14 @@ public sealed record TrainerOptions
         init => samplesPerItem = OptionChecks.Positive(value, nameof(SamplesPerItem), "The number of samples per item");
     }
 
+    /// <summary>
+    /// What training minimizes; null (the default) for the negative ELBO built from <see cref="Beta"/>,
+    /// <see cref="FreeBits"/>, <see cref="KlWarmupEpochs"/> and <see cref="SamplesPerItem"/>
+    /// (<see cref="Objectives.ElboObjective"/>). An objective given here carries its own settings, so those four must
+    /// keep their defaults (the trainer refuses otherwise).
+    /// </summary>
+    public Objectives.VaeObjective? Objective { get; init; }
+
     /// <summary>Seed of the trainer's random generators (shuffling and ε). Default 1.</summary>
     public ulong Seed { get; init; } = 1;
 
