@@ -11,14 +11,16 @@ internal sealed record RowResult(RowSpec Spec, IReadOnlyList<EpochFigures> Epoch
 {
     public bool Succeeded => Failure is null && Epochs.Count > 0;
 
+    // The figures are NaN for a row that ran no epoch (a skipped peer), so results.json can still be written.
+
     /// <summary>Training items per second over all epochs (total items over total training seconds).</summary>
-    public double SamplesPerSecond => Epochs.Sum(epoch => epoch.Seconds * epoch.SamplesPerSecond) / Epochs.Sum(epoch => epoch.Seconds);
+    public double SamplesPerSecond => Epochs.Count == 0 ? double.NaN : Epochs.Sum(epoch => epoch.Seconds * epoch.SamplesPerSecond) / Epochs.Sum(epoch => epoch.Seconds);
 
-    public double SecondsPerEpoch => Epochs.Average(epoch => epoch.Seconds);
+    public double SecondsPerEpoch => Epochs.Count == 0 ? double.NaN : Epochs.Average(epoch => epoch.Seconds);
 
-    public double TestLoss => Epochs[^1].TestLoss;
+    public double TestLoss => Epochs.Count == 0 ? double.NaN : Epochs[^1].TestLoss;
 
-    public double FinalResidentMb => Epochs[^1].ResidentMb;
+    public double FinalResidentMb => Epochs.Count == 0 ? double.NaN : Epochs[^1].ResidentMb;
 
     /// <summary>Resident memory after the last epoch relative to after the second, in percent (NaN with fewer than 3 epochs).</summary>
     public double GrowthFromSecondEpochPercent => Epochs.Count < 3 ? double.NaN : 100 * ((Epochs[^1].ResidentMb / Epochs[1].ResidentMb) - 1);
