@@ -8,14 +8,7 @@ internal static class MeasuredVaeProcess
 {
     public static (int ExitCode, string Output, string Error, long PeakBytes) Run(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vae.dll"));
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(VaeProcess.StartInfo([], arguments))!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         long peak = 0;

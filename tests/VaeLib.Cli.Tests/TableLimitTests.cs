@@ -90,11 +90,5 @@ public sealed class TableLimitTests : IDisposable
         return path;
     }
 
-    private double[] Scores(string run, string data, string name)
-    {
-        string output = Path.Combine(folder, $"scores-{name}.csv");
-        var result = VaeProcess.Run("anomaly", "--model", run, "--data", data, "--out", output, "--device", "cpu");
-        result.ExitCode.Should().Be(0, result.Error);
-        return File.ReadAllLines(output)[1..].Select(line => double.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
-    }
+    private double[] Scores(string run, string data, string name) => TableModelDataTests.AnomalyScores(run, data, Path.Combine(folder, $"scores-{name}.csv"));
 }

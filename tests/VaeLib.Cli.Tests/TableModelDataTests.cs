@@ -64,10 +64,12 @@ public class TableModelDataTests(ImageAndTableRuns runs) : IClassFixture<ImageAn
         return string.Join(',', cells);
     }
 
-    private double[] Scores(string data, string name)
+    private double[] Scores(string data, string name) => AnomalyScores(runs.TableRun, data, Path.Combine(runs.Folder, $"scores-{name}.csv"));
+
+    /// <summary>The anomaly score of every test item of <paramref name="data"/> under a model, as <c>vae anomaly</c> writes them.</summary>
+    internal static double[] AnomalyScores(string model, string data, string output)
     {
-        string output = Path.Combine(runs.Folder, $"scores-{name}.csv");
-        var result = VaeProcess.Run("anomaly", "--model", runs.TableRun, "--data", data, "--out", output, "--device", "cpu");
+        var result = VaeProcess.Run("anomaly", "--model", model, "--data", data, "--out", output, "--device", "cpu");
         result.ExitCode.Should().Be(0, result.Error);
         return File.ReadAllLines(output)[1..].Select(line => double.Parse(line.Split(',')[2], CultureInfo.InvariantCulture)).ToArray();
     }

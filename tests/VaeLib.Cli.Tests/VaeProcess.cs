@@ -7,8 +7,8 @@ internal static class VaeProcess
 {
     public static (int ExitCode, string Output, string Error) Run(params string[] arguments) => RunUnder([], arguments);
 
-    /// <summary>Runs vae under another program (e.g. strace and its options) that is given vae's command line.</summary>
-    public static (int ExitCode, string Output, string Error) RunUnder(string[] wrapper, params string[] arguments)
+    /// <summary>How to start vae with its output captured, under another program (e.g. strace) when a wrapper is given.</summary>
+    public static ProcessStartInfo StartInfo(string[] wrapper, string[] arguments)
     {
         var start = new ProcessStartInfo(wrapper.Length == 0 ? "dotnet" : wrapper[0])
         {
@@ -27,6 +27,13 @@ internal static class VaeProcess
             start.ArgumentList.Add(argument);
         }
 
+        return start;
+    }
+
+    /// <summary>Runs vae under another program (e.g. strace and its options) that is given vae's command line.</summary>
+    public static (int ExitCode, string Output, string Error) RunUnder(string[] wrapper, params string[] arguments)
+    {
+        ProcessStartInfo start = StartInfo(wrapper, arguments);
         using var process = Process.Start(start)!;
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();

@@ -162,16 +162,17 @@ public sealed partial class Trainer : IDisposable
             }
 
             double seconds = stopwatch.Elapsed.TotalSeconds;
+            Dictionary<string, double> terms = Terms(means);
             var report = new EpochReport(
                 epoch,
                 Options.Epochs,
                 seconds,
                 training.Count / Math.Max(seconds, 1e-9),
                 means[0],
-                Term(means, "recon"),
-                Term(means, "kl"),
+                terms.GetValueOrDefault("recon", double.NaN),
+                terms.GetValueOrDefault("kl", double.NaN),
                 validation is null ? null : Evaluate(validation),
-                Terms(means));
+                terms);
             if (report.Validation is { } checkedValidation && !double.IsFinite(checkedValidation.Loss))
             {
                 throw new InvalidOperationException(
@@ -324,7 +325,7 @@ public sealed partial class Trainer : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             using var generator = new Generator(Options.Seed + 1);
-            long batches = (data.Count + Options.BatchSize - 1) / Options.BatchSize;
+            long batches = BatchesIn(data.Count);
             Tensor sums = zeros(1 + objective.TermNames.Count, dtype: ScalarType.Float64, device: Device);
             Tensor indices = arange(data.Count, dtype: ScalarType.Int64);
             for (long start = 0; start < data.Count; start += Options.BatchSize)
@@ -339,7 +340,8 @@ public sealed partial class Trainer : IDisposable
             }
 
             double[] means = (sums / data.Count).cpu().data<double>().ToArray();
-            return new ValidationReport(means[0], Term(means, "recon"), Term(means, "kl"), Terms(means));
+            Dictionary<string, double> terms = Terms(means);
+            return new ValidationReport(means[0], terms.GetValueOrDefault("recon", double.NaN), terms.GetValueOrDefault("kl", double.NaN), terms);
         }
         finally
         {
@@ -357,7 +359,7 @@ public sealed partial class Trainer : IDisposable
 
     private double[]? TrainEpoch(IDataset training, int epoch, IProgress<BatchProgress>? batchProgress, CancellationToken cancellationToken)
     {
-        long batches = (training.Count + Options.BatchSize - 1) / Options.BatchSize;
+        long batches = BatchesIn(training.Count);
         Model.train();
         using var epochScope = NewDisposeScope();
         Tensor order = randperm(training.Count, generator: shuffleGenerator);
@@ -403,6 +405,9 @@ public sealed partial class Trainer : IDisposable
         return cat([sums / training.Count, firstBad]).cpu().data<double>().ToArray();
     }
 
+    /// <summary>Minibatches in a pass over <paramref name="items"/> items, the last one possibly short.</summary>
+    private long BatchesIn(long items) => (items + Options.BatchSize - 1) / Options.BatchSize;
+
     /// <summary>The objective's terms for a minibatch, checked to be one per name.</summary>
     private ObjectiveTerms Compute(Tensor batch, Tensor? condition, ObjectiveContext context)
     {
@@ -427,29 +432,9 @@ public sealed partial class Trainer : IDisposable
         }
     }
 
-    /// <summary>The mean of a named term (slot 1 + its index), or NaN when the objective has no such term.</summary>
-    private double Term(double[] means, string name)
-    {
-        int index = IndexOf(objective.TermNames, name);
-        return index < 0 ? double.NaN : means[1 + index];
-    }
-
-    /// <summary>Every term's mean by name.</summary>
+    /// <summary>Every term's mean by name (slot 1 + its index); recon and kl, where the objective has them, are also the report's TrainReconstruction and TrainKl.</summary>
     private Dictionary<string, double> Terms(double[] means) =>
         objective.TermNames.Select((name, index) => (name, index)).ToDictionary(entry => entry.name, entry => means[1 + entry.index], StringComparer.Ordinal);
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (int i = 0; i < names.Count; i++)
-        {
-            if (names[i] == name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     /// <summary>The conditions of a conditional model's minibatch, on the device; null for an unconditional model.</summary>
     private Tensor? ConditionsOf(IDataset data, Tensor indices) =>
